@@ -1,0 +1,46 @@
+"""`closer local`: choose the front end (voice, audio files, text) and run it."""
+
+from __future__ import annotations
+
+import sys
+
+from skill.store import StoreError
+
+
+def _voice_available(args) -> tuple[bool, str]:
+    try:
+        from . import audio
+    except Exception as err:  # noqa: BLE001 - any import failure means no voice here
+        return False, f"audio support is not available ({err.__class__.__name__}: {err})"
+    return audio.devices_available(args.input_device, args.output_device)
+
+
+def run(args) -> int:
+    """Run the local companion."""
+    if args.list_devices:
+        from . import audio
+        return audio.print_devices()
+    from .companion import Companion
+
+    try:
+        companion = Companion.open(args.db)
+    except StoreError as err:
+        print(f"closer local: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # content or catalog problems are named precisely by their loaders
+        print(f"closer local: cannot start: {err}", file=sys.stderr)
+        return 1
+    if args.audio_in:
+        from . import voice_loop
+        return voice_loop.run_files(args, companion)
+    from . import text
+    if args.jsonl:
+        return text.run_jsonl(companion)
+    if args.text:
+        return text.run_console(companion)
+    ok, why = _voice_available(args)
+    if not ok:
+        print(f"No microphone and speaker to use: {why}. Starting the text console instead.", file=sys.stderr)
+        return text.run_console(companion)
+    from . import voice_loop
+    return voice_loop.run_live(args, companion)

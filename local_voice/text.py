@@ -1,0 +1,94 @@
+"""The text front end: `closer local --text` for people, `--jsonl` for programs."""
+
+from __future__ import annotations
+
+import json
+import select
+import sys
+import textwrap
+
+from .companion import Companion
+
+TURN_FIELDS = ("say", "reprompt", "end", "prompt", "expect", "listen", "pace", "segments", "timer")
+
+
+def turn_json(out: dict, heard: dict | None = None, ticked: list[dict] | None = None) -> str:
+    record = {key: out.get(key) for key in TURN_FIELDS}
+    record["intent"] = heard["intent"] if heard else None
+    if ticked:
+        record["ticked"] = [t["say"] for t in ticked]
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _parse_line(line: str) -> tuple[str, float | None]:
+    """A line is what someone would say; a JSON object may also carry a clock: {"text": ..., "now": ...}."""
+    stripped = line.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+            return str(data.get("text", "")), (float(data["now"]) if "now" in data else None)
+        except (ValueError, TypeError, KeyError):
+            pass
+    return stripped, None
+
+
+def run_jsonl(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
+    """Greeting first, then exactly one JSON object per input line; EOF ends with status 0."""
+    out = companion.launch()
+    print(turn_json(out), file=stdout, flush=True)
+    for line in stdin:
+        said, now = _parse_line(line)
+        ticked = []
+        while True:
+            cue = companion.tick(now)
+            if cue is None:
+                break
+            ticked.append(cue)
+        out, heard = companion.text(said, now=now)
+        print(turn_json(out, heard, ticked), file=stdout, flush=True)
+        if out["end"]:
+            break
+    companion.end()
+    return 0
+
+
+def _show(out: dict, stdout) -> None:
+    for segment in out["segments"]:
+        if segment["type"] == "chime":
+            print("  (chime)", file=stdout)
+        elif segment["type"] == "wait":
+            print(f"  (timer: {segment['seconds']} seconds)", file=stdout)
+    wrapped = textwrap.fill(out["say"], width=78, initial_indent="Closer: ", subsequent_indent="        ")
+    print(wrapped, file=stdout, flush=True)
+
+
+def run_console(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
+    """Type what you would say; timer cues arrive while you think."""
+    print("Closer Together, text console. Type what you would say; 'help' lists commands, Ctrl-D quits.", file=stdout)
+    _show(companion.launch(), stdout)
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            print("> ", end="", file=stdout, flush=True)
+        while interactive:
+            due = companion.wake_at
+            timeout = None if due is None else max(0.0, due - companion.clock())
+            ready, _, _ = select.select([stdin], [], [], timeout)
+            if ready:
+                break
+            cue = companion.tick()
+            if cue:
+                print(file=stdout)
+                _show(cue, stdout)
+                print("> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        if not line.strip():
+            continue
+        out, _ = companion.text(line)
+        _show(out, stdout)
+        if out["end"]:
+            break
+    companion.end()
+    return 0

@@ -1,0 +1,175 @@
+"""The intent catalog (skill/intents.yaml): what people can say, in one place.
+
+Everything that needs phrasings derives them from here: the Alexa interaction model,
+the local recognition grammar, the text-mode matcher and the spoken help.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CATALOG_PATH = Path(__file__).resolve().parent / "intents.yaml"
+
+_SLOT = re.compile(r"\{(\w+)\}")
+_NON_WORD = re.compile(r"[^a-z0-9' ]+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, straighten quotes, drop punctuation and extra spaces."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = _NON_WORD.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _normalize_phrase(phrase: str) -> str:
+    """Normalize a catalog phrase, keeping its {slot} markers as written."""
+    parts = re.split(r"(\{\w+\})", str(phrase))
+    return " ".join(p if _SLOT.fullmatch(p) else normalize(p) for p in parts if p.strip())
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    phrases: tuple[str, ...]
+    help: str = ""
+    slots: dict = field(default_factory=dict)
+    always: bool = False
+
+    @property
+    def builtin(self) -> bool:
+        return self.name.startswith("AMAZON.")
+
+
+@dataclass(frozen=True)
+class Match:
+    intent: str
+    slots: dict
+    score: float
+    phrase: str
+
+
+class Catalog:
+    """The loaded catalog, with the text matcher and grammar helpers."""
+
+    def __init__(self, data: dict, slot_values: dict[str, list[str]] | None = None):
+        self.types: dict = data.get("types") or {}
+        self.intents: list[Intent] = [
+            Intent(
+                name=item["name"],
+                phrases=tuple(_normalize_phrase(p) for p in item.get("phrases") or []),
+                help=item.get("help", ""),
+                slots=dict(item.get("slots") or {}),
+                always=bool(item.get("always", False)),
+            )
+            for item in data["intents"]
+        ]
+        self.by_name = {i.name: i for i in self.intents}
+        self.slot_values: dict[str, list[str]] = {
+            name: [normalize(v) for v in spec.get("values", [])] for name, spec in self.types.items()
+        }
+        for name, values in (slot_values or {}).items():
+            self.slot_values[name] = [normalize(v) for v in values]
+        self._exact: dict[str, str] = {}
+        self._patterns: list[tuple[re.Pattern, Intent, str]] = []
+        for intent in self.intents:
+            for phrase in intent.phrases:
+                if "{" in phrase:
+                    regex = "^" + _SLOT.sub(lambda m: f"(?P<{m.group(1)}>[a-z' ]+?)", re.escape(phrase).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+                    self._patterns.append((re.compile(regex), intent, phrase))
+                else:
+                    self._exact.setdefault(phrase, intent.name)
+
+    @property
+    def names(self) -> list[str]:
+        return [i.name for i in self.intents]
+
+    @property
+    def always_live(self) -> list[str]:
+        return [i.name for i in self.intents if i.always]
+
+    def expand(self, intent_name: str, slot_samples: dict[str, list[str]] | None = None) -> list[str]:
+        """Every concrete phrase for an intent, slots filled with known values (or samples)."""
+        intent = self.by_name[intent_name]
+        out: list[str] = []
+        for phrase in intent.phrases:
+            if "{" not in phrase:
+                out.append(phrase)
+                continue
+            variants = [phrase]
+            for slot, slot_type in intent.slots.items():
+                values = (slot_samples or {}).get(slot) or self.slot_values.get(slot_type) or []
+                variants = [v.replace("{" + slot + "}", value) for v in variants for value in values]
+            out.extend(v for v in variants if "{" not in v)
+        return out
+
+    def match(self, text: str, allowed: list[str] | None = None, cutoff: float = 0.84) -> Match | None:
+        """Match typed or recognized text to an intent: exact phrasings first, then slot patterns, then close variants."""
+        said = normalize(text)
+        if not said:
+            return None
+        live = set(allowed) | set(self.always_live) if allowed is not None else None
+
+        def ok(name: str) -> bool:
+            return live is None or name in live
+
+        name = self._exact.get(said)
+        if name and ok(name):
+            return Match(name, {}, 1.0, said)
+        for regex, intent, phrase in self._patterns:
+            if not ok(intent.name):
+                continue
+            found = regex.match(said)
+            if found:
+                slots = {k: v.strip() for k, v in found.groupdict().items()}
+                return Match(intent.name, slots, 1.0, phrase)
+        candidates = {p: n for p, n in self._exact.items() if ok(n)}
+        for intent in self.intents:  # slot phrases expanded with known values
+            if ok(intent.name) and intent.slots and all(t in self.slot_values for t in intent.slots.values()):
+                for phrase in self.expand(intent.name):
+                    candidates.setdefault(phrase, intent.name)
+        best = difflib.get_close_matches(said, list(candidates), n=1, cutoff=cutoff)
+        if best:
+            phrase = best[0]
+            score = difflib.SequenceMatcher(None, said, phrase).ratio()
+            slots = {}
+            intent = self.by_name[candidates[phrase]]
+            if intent.slots:
+                slots = self._slots_from_expanded(intent, phrase)
+            return Match(intent.name, slots, round(score, 3), phrase)
+        return None
+
+    def _slots_from_expanded(self, intent: Intent, phrase: str) -> dict:
+        for regex, pattern_intent, _ in self._patterns:
+            if pattern_intent is intent:
+                found = regex.match(phrase)
+                if found:
+                    return {k: v.strip() for k, v in found.groupdict().items()}
+        return {}
+
+    def help_lines(self, allowed: list[str]) -> list[str]:
+        """Short spoken help lines for the intents live now, without repeats."""
+        seen: list[str] = []
+        for name in allowed:
+            intent = self.by_name.get(name)
+            if intent and intent.help and intent.help not in seen:
+                seen.append(intent.help)
+        return seen
+
+
+@functools.lru_cache(maxsize=4)
+def _load_raw(path: str) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def load_catalog(exercise_names: list[str] | None = None, path: Path | None = None) -> Catalog:
+    """Load the catalog; exercise names (from content) become the EXERCISE_NAME slot values."""
+    raw = _load_raw(str(path or CATALOG_PATH))
+    values = {"EXERCISE_NAME": list(exercise_names or [])}
+    return Catalog(raw, values)

@@ -1,0 +1,81 @@
+"""Running an activity: a check-in, an exercise, a ritual or the ladder, item by item.
+
+An activity in progress is a small JSON dict (`run`) kept in the session state and, at
+every step, in household memory so it can be resumed anywhere:
+
+    {"kind": "checkin" | "exercise" | "ritual" | "ladder", "id": ..., "items": [...],
+     "i": index of the current item, "turn": 0 or 1, "first": 0 or 1,
+     "timer": None or {"end": epoch, "warn": epoch or None, "warned": bool, "left": seconds when paused},
+     "started": epoch}
+
+Each item is {"q": question id} (both partners answer in turn), {"s": step id} (an
+exercise step) or {"s": step id, "q": question id} (a step that draws a question).
+"""
+
+from __future__ import annotations
+
+from .words import partner_names
+
+TURN_WAITS = ("turn", "timed")
+
+
+def new_run(kind: str, activity_id: str, items: list[dict], first: int, now: float) -> dict:
+    return {"kind": kind, "id": activity_id, "items": items, "i": 0, "turn": 0,
+            "first": int(first) % 2, "timer": None, "started": now}
+
+
+def activity_of(content, run: dict):
+    if run["kind"] in ("exercise", "ritual"):
+        return content.exercises.get(run["id"]) or content.rituals.get(run["id"])
+    if run["kind"] == "ladder":
+        return content.ladder
+    return None
+
+
+def step_of(content, run: dict, index: int | None = None):
+    """The exercise step of the current item (None for a plain question)."""
+    item = run["items"][run["i"] if index is None else index]
+    if "s" not in item:
+        return None
+    activity = activity_of(content, run)
+    for step in activity.steps:
+        if step.id == item["s"]:
+            return step
+    raise KeyError(f"step {item['s']!r} is not in {run['id']!r}")
+
+
+def is_two_turn(content, run: dict) -> bool:
+    """Whether the current item gives each partner a turn (questions do)."""
+    item = run["items"][run["i"]]
+    return "q" in item
+
+
+def wait_kind(content, run: dict) -> str:
+    step = step_of(content, run)
+    if step is None:
+        return "turn"
+    return step.wait
+
+
+def roles(run: dict, names: list | None) -> dict[str, str]:
+    """{a}/{b} for the current item: questions alternate who goes first."""
+    first = run["first"]
+    if run["kind"] != "exercise" and run["kind"] != "ritual":
+        first = (first + run["i"]) % 2
+    return partner_names(names, first)
+
+
+def current_prompt(run: dict) -> str | None:
+    item = run["items"][run["i"]] if run and 0 <= run["i"] < len(run["items"]) else None
+    return item.get("q") if item else None
+
+
+def progress_snapshot(run: dict | None) -> dict | None:
+    """What memory keeps to resume: the run without live timer deadlines."""
+    if run is None:
+        return None
+    snap = dict(run)
+    timer = run.get("timer")
+    if timer:
+        snap["timer"] = None  # a resumed timed step starts its time again
+    return snap

@@ -1,0 +1,52 @@
+"""Choosing questions: by depth and context, never repeating until a pool is used up."""
+
+from __future__ import annotations
+
+import random
+
+CHECKIN_LENGTH = 4
+
+
+def _pool(content, depth: int, context: str | None, theme: str | None = None) -> list:
+    questions = [q for q in content.questions.values() if q.source != "ladder"]
+    if theme:
+        questions = [q for q in questions if q.theme == theme]
+    exact = [q for q in questions if q.depth == depth]
+    if context and context != "any":
+        fitting = [q for q in exact if context in q.contexts or "any" in q.contexts]
+        if len(fitting) >= CHECKIN_LENGTH:
+            exact = fitting
+    return sorted(exact, key=lambda q: q.id) or sorted(questions, key=lambda q: q.id)
+
+
+def draw(content, memory: dict, rng: random.Random, count: int, depth: int,
+         context: str | None = None, theme: str | None = None, exclude: set[str] | None = None) -> tuple[list[str], list[dict]]:
+    """Pick `count` unused question ids; returns (ids, effects) where effects reset a used-up pool."""
+    exclude = set(exclude or ())
+    pool = _pool(content, depth, context, theme)
+    used = memory.get("used") or {}
+    fresh = [q for q in pool if q.id not in used and q.id not in exclude]
+    effects: list[dict] = []
+    if len(fresh) < count:
+        # The pool is used up: start it again, oldest first, but never inside one activity.
+        effects.append({"op": "reset_used", "prompts": [q.id for q in pool]})
+        rest = [q for q in pool if q.id not in exclude and q not in fresh]
+        rest.sort(key=lambda q: (used.get(q.id) or 0, q.id))
+        chosen = list(fresh)
+        rng.shuffle(chosen)
+        return [q.id for q in chosen + rest[: count - len(chosen)]], effects
+    # Spread the draw over themes so a check-in does not stay on one subject.
+    rng.shuffle(fresh)
+    chosen, themes = [], set()
+    for q in fresh:
+        if q.theme not in themes:
+            chosen.append(q)
+            themes.add(q.theme)
+        if len(chosen) == count:
+            break
+    for q in fresh:
+        if len(chosen) == count:
+            break
+        if q not in chosen:
+            chosen.append(q)
+    return [q.id for q in chosen], effects
