@@ -275,6 +275,8 @@ class Turn:
         run["turn"] = 0
         run["timer"] = None
         if ack:
+            if "q" not in item and self.phrases.has(ack + "_step"):
+                ack = ack + "_step"
             self.say(ack)
             self.reply.pause(0.6)
         self.present()

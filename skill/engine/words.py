@@ -6,6 +6,7 @@ import random
 import re
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
                 "nineteen", "twenty"]
@@ -62,7 +63,7 @@ def fill(template: str, values: dict[str, str]) -> str:
     """Replace {placeholders}; a missing value leaves the word out rather than a brace."""
     text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")), template)
     text = " ".join(text.split())
-    return text[:1].upper() + text[1:] if text else text
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 class Phrases:
