@@ -1,0 +1,171 @@
+"""Flask app factory: POST /alexa (verify, dispatch through ask-sdk, answer), GET /healthz.
+
+Never a 500: bad JSON, odd envelopes and verification failures get a 4xx with a short reason;
+anything unexpected is logged and answered with a valid (empty) Alexa response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, request
+
+from . import envelope as env
+from .verify import VerificationError, Verifier
+
+log = logging.getLogger("closer.alexa")
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_RESPONSE_BYTES = 24 * 1024
+EMPTY = {"version": "1.0", "response": {}}
+_SERIALIZER = DefaultSerializer()
+
+
+def _json(status: int, payload: dict) -> Response:
+    return Response(json.dumps(payload, separators=(",", ":")), status=status, mimetype="application/json")
+
+
+def _reject(status: int, reason: str, rid: str = "-") -> Response:
+    log.warning("rejected request %s: %s (%d)", rid, reason, status)
+    return _json(status, {"error": reason})
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. config keys: skill_id, verify (bool), trust_roots, cert_cache, db, engine, store,
+    verifier, api_client, clock, system_roots, max_body."""
+    config = dict(config or {})
+    app = Flask("closer_alexa")
+    app.config["MAX_CONTENT_LENGTH"] = None
+    skill, deps = _build_skill(config)
+    verifier = config.get("verifier") or Verifier(
+        skill_id=config.get("skill_id"),
+        verify_signature=config.get("verify", True),
+        trust_roots=config.get("trust_roots"),
+        cert_cache=config.get("cert_cache"),
+        system_roots=config.get("system_roots", True),
+        clock=deps.clock,
+    )
+    max_body = int(config.get("max_body", MAX_BODY_BYTES))
+    if not verifier.verify_signature:
+        log.warning("request verification is OFF (--no-verify): development only")
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness: the app is up and its engine loaded."""
+        return _json(200, {"ok": True})
+
+    @app.post("/alexa")
+    def alexa():
+        """One Alexa request: verify, dispatch, answer."""
+        started = time.perf_counter()
+        length = request.content_length
+        if length is not None and length > max_body:
+            return _reject(413, "body too large")
+        body = request.stream.read(max_body + 1)
+        if len(body) > max_body:
+            return _reject(413, "body too large")
+        if not verifier.verify_signature:
+            log.warning("unverified request accepted (--no-verify)")
+        try:
+            raw = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return _reject(400, "malformed JSON")
+        if not isinstance(raw, dict) or not isinstance(raw.get("request"), dict):
+            return _reject(400, "not an Alexa request envelope")
+        rid, kind = env.request_id(raw), env.request_type(raw)
+        try:
+            verifier.verify(request.headers, body, raw)
+        except VerificationError as exc:
+            return _reject(400, exc.reason, rid)
+        reply, status = _dispatch(skill, raw, rid, kind)
+        log.info("request %s type=%s intent=%s status=%d ms=%.1f", rid, kind, env.intent_name(raw) or "-",
+                 status, (time.perf_counter() - started) * 1000)
+        return reply
+
+    app.extensions["closer_skill"] = skill
+    app.extensions["closer_deps"] = deps
+    return app
+
+
+def _dispatch(skill, raw: dict, rid: str, kind: str):
+    try:
+        env.normalise(raw)
+        envelope = _SERIALIZER.deserialize(json.dumps(raw), RequestEnvelope)
+    except Exception as exc:  # unknown request types and shapes ask-sdk cannot read
+        log.warning("request %s type=%s not understood (%s): empty response", rid, kind, type(exc).__name__)
+        return _json(200, EMPTY), 200
+    try:
+        response = skill.invoke(request_envelope=envelope, context={"raw": raw})
+        payload = _SERIALIZER.serialize(response)
+    except Exception as exc:
+        log.error("request %s type=%s failed: %s", rid, kind, type(exc).__name__)
+        return _json(200, EMPTY), 200
+    text = json.dumps(payload, separators=(",", ":"))
+    if len(text.encode("utf-8")) > MAX_RESPONSE_BYTES:
+        log.error("request %s response over 24 KB, card and attributes dropped", rid)
+        payload.get("response", {}).pop("card", None)
+        text = json.dumps(payload, separators=(",", ":"))
+    return Response(text, status=200, mimetype="application/json"), 200
+
+
+def _build_skill(config: dict):
+    from .handlers import build_skill
+    from .persistence import StoreAdapter
+    from .turn import Deps
+
+    engine = config.get("engine") or _load_engine()
+    store = config.get("store") or _open_store(config.get("db"))
+    catalog = config.get("catalog") or _catalog_for(engine)
+    deps = Deps(
+        engine=engine,
+        persistence=StoreAdapter(store),
+        clock=config.get("clock") or time.time,
+        catalog=catalog,
+        timers=config.get("timers", True),
+    )
+    return build_skill(deps, api_client=config.get("api_client")), deps
+
+
+def _load_engine():
+    from skill.engine import load_engine
+
+    return load_engine()
+
+
+def _open_store(db):
+    from skill.store import Store, default_db_path
+
+    return Store(default_db_path(db))
+
+
+def _catalog_for(engine):
+    from skill.catalog import load_catalog
+
+    names: list[str] = []
+    content = getattr(engine, "content", None)
+    for item in _content_items(content):
+        names.extend(str(n) for n in (item.get("names") or []))
+    return load_catalog(sorted(set(names)))
+
+
+def _content_items(content) -> list[dict]:
+    """Exercises, rituals and the ladder from loaded content, whatever container it uses."""
+    if content is None:
+        return []
+    items: list[dict] = []
+    for attr in ("exercises", "rituals", "ladders", "ladder"):
+        group = content.get(attr) if isinstance(content, dict) else getattr(content, attr, None)
+        if isinstance(group, dict):
+            group = list(group.values())
+        elif group is not None and not isinstance(group, list):
+            group = [group]
+        for item in group or []:
+            if isinstance(item, dict):
+                items.append(item)
+            elif hasattr(item, "names"):
+                items.append({"names": list(getattr(item, "names") or [])})
+    return items

@@ -1,0 +1,51 @@
+"""ask-sdk persistence adapter over the household Store (SQLite), keyed by the Alexa userId.
+
+The engine's memory changes arrive as effects; `apply` writes them in one transaction
+(the Store's BEGIN IMMEDIATE). To outgrow one machine, swap this class for one over
+ask_sdk_dynamodb's DynamoDbAdapter: `get_attributes` = its get_attributes, and `apply` =
+read, apply the same effects in Python, put_item with a condition on a version attribute.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+
+from . import envelope as env
+
+
+def household_of(request_envelope) -> str:
+    """The household id of a request: its userId (ask-sdk model object or raw dict)."""
+    if isinstance(request_envelope, dict):
+        uid = env.user_id(request_envelope)
+    else:
+        uid = None
+        for holder in (getattr(getattr(request_envelope, "context", None), "system", None), getattr(request_envelope, "session", None)):
+            user = getattr(holder, "user", None)
+            uid = uid or getattr(user, "user_id", None)
+    if not uid:
+        raise PersistenceException("request has no userId")
+    return uid
+
+
+class StoreAdapter(AbstractPersistenceAdapter):
+    """Household memory for the Alexa side; every write goes through `apply` (effects)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def get_attributes(self, request_envelope) -> dict:
+        """The household's memory dict."""
+        return self.store.load(household_of(request_envelope))
+
+    def apply(self, request_envelope, effects: list) -> dict:
+        """Apply the engine's memory effects in one transaction; returns the new memory."""
+        return self.store.apply(household_of(request_envelope), list(effects or []))
+
+    def save_attributes(self, request_envelope, attributes) -> None:
+        """Whole-memory writes are not used: memory changes only through effects (see `apply`)."""
+        raise PersistenceException("StoreAdapter writes through apply(effects), not save_attributes")
+
+    def delete_attributes(self, request_envelope) -> None:
+        """Forget the household (AlexaSkillEvent.SkillDisabled)."""
+        self.store.forget(household_of(request_envelope))

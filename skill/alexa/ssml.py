@@ -1,0 +1,132 @@
+"""Engine segments to Alexa SSML, within Alexa's limits.
+
+Limits (Amazon's SSML reference and custom-skill JSON reference): a <break> is at most 10 s,
+outputSpeech under 8,000 characters, all audio in one response at most 240 s.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from xml.sax.saxutils import escape
+
+log = logging.getLogger("closer.alexa.ssml")
+
+MAX_BREAK_S = 10.0
+MAX_SPEECH_CHARS = 8000
+MAX_AUDIO_S = 240.0
+CHIME_S = 2.0  # generous length of one sound-library chime
+
+CHIMES = {
+    "soft": "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01",
+    "warn": "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_02",
+    "end": "soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def escape_text(text: str) -> str:
+    """Escape text for SSML: XML specials, control characters dropped, whitespace collapsed."""
+    text = _CONTROL.sub("", str(text))
+    return escape(" ".join(text.split()), {'"': "&quot;", "'": "&apos;"})
+
+
+def breaks(seconds: float) -> list[str]:
+    """<break> tags totalling `seconds`, none longer than 10 s."""
+    out: list[str] = []
+    remaining = max(0.0, float(seconds))
+    while remaining > 0.0005:
+        piece = min(MAX_BREAK_S, remaining)
+        out.append(f'<break time="{int(round(piece * 1000))}ms"/>')
+        remaining -= piece
+    return out
+
+
+class _Budget:
+    """Seconds of audio (breaks, chimes) still allowed in this response."""
+
+    def __init__(self, seconds: float):
+        self.left = seconds
+
+    def take(self, seconds: float) -> float:
+        granted = max(0.0, min(seconds, self.left))
+        self.left -= granted
+        return granted
+
+
+def render(segments: list[dict], silence_for_waits: bool = False, cues: list[dict] | None = None) -> str:
+    """SSML for the segments. With `silence_for_waits`, a timed wait becomes silence (at most 240 s
+    of audio in all) with its cues spoken at their offsets: the fallback when no timers may be set."""
+    budget = _Budget(MAX_AUDIO_S)
+    parts: list[str] = []
+    for seg in segments or []:
+        kind = seg.get("type") if isinstance(seg, dict) else None
+        if kind == "text":
+            text = escape_text(seg.get("text", ""))
+            if text:
+                parts.append(text)
+        elif kind == "pause":
+            parts.extend(breaks(budget.take(_seconds(seg))))
+        elif kind == "chime":
+            if budget.take(CHIME_S) > 0:
+                parts.append(f'<audio src="{CHIMES.get(seg.get("name"), CHIMES["soft"])}"/>')
+        elif kind == "wait" and silence_for_waits:
+            parts.extend(_silent_wait(_seconds(seg), cues or [], budget))
+    return "<speak>" + " ".join(parts) + "</speak>"
+
+
+def _seconds(seg: dict) -> float:
+    try:
+        return max(0.0, float(seg.get("seconds") or 0))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _silent_wait(seconds: float, cues: list[dict], budget: _Budget) -> list[str]:
+    """Silence for a timed wait, cue text and chime at each cue's offset."""
+    out: list[str] = []
+    elapsed = 0.0
+    for cue in sorted((c for c in cues if isinstance(c, dict)), key=lambda c: float(c.get("after") or 0)):
+        at = min(seconds, float(cue.get("after") or 0))
+        out.extend(breaks(budget.take(at - elapsed)))
+        elapsed = max(elapsed, at)
+        if budget.left <= 0:
+            break
+        chime = "end" if cue.get("kind") == "end" else "warn"
+        if budget.take(CHIME_S) > 0:
+            out.append(f'<audio src="{CHIMES[chime]}"/>')
+        text = escape_text(cue.get("text", ""))
+        if text:
+            out.append(text)
+    out.extend(breaks(budget.take(seconds - elapsed)))
+    return out
+
+
+def plain(ssml: str) -> str:
+    """The words of an SSML string, without tags (for cards, logs of lengths, comparisons)."""
+    from xml.sax.saxutils import unescape
+
+    return " ".join(unescape(_TAG.sub(" ", ssml), {"&quot;": '"', "&apos;": "'"}).split())
+
+
+def fit(ssml: str, limit: int = MAX_SPEECH_CHARS) -> str:
+    """Keep SSML under the outputSpeech limit: drop whole trailing parts, never cut inside a tag."""
+    if len(ssml) < limit:
+        return ssml
+    log.warning("speech over %d characters, shortened", limit)
+    body = ssml[len("<speak>"): -len("</speak>")]
+    pieces = re.split(r"(<[^>]+>)", body)
+    kept, size = [], len("<speak></speak>")
+    for piece in pieces:
+        if size + len(piece) >= limit - 1:
+            if not piece.startswith("<"):
+                room = limit - 1 - size
+                cut = piece[:room].rsplit(" ", 1)[0]
+                cut = cut[: cut.rfind("&")] if cut.rfind("&") > cut.rfind(";") else cut
+                kept.append(cut)
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "<speak>" + "".join(kept) + "</speak>"

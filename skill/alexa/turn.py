@@ -1,0 +1,179 @@
+"""One turn of the adapter: an Alexa request in, the engine stepped, an Alexa response out.
+
+Kept free of Flask; handlers.py calls these from ask-sdk handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ask_sdk_model.interfaces.connections import SendRequestDirective
+from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
+
+from . import envelope as env
+from . import ssml
+from .timers import Timers
+
+log = logging.getLogger("closer.alexa")
+
+STOPPERS = {"AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"}
+MOVERS = {"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "DoneIntent",
+          "StartCheckInIntent", "StartExerciseIntent", "SwitchFirstIntent"}
+
+# Alexa-only lines (how to come back once the microphone is closed). Candidates for prompts/system.
+HINT_DONE = "When you're ready, say: Alexa, tell Closer Together I'm done."
+HINT_NEXT = "When you're ready, say: Alexa, ask Closer Together for the next question."
+ASK_TIMERS = "So I can chime while you talk, Closer Together would like to set timers on this device."
+CARRY_ON = "Say next to carry on."
+
+
+@dataclass
+class Deps:
+    """What every turn needs: the engine, the household storage, a clock, the catalog, switches."""
+
+    engine: Any
+    persistence: Any
+    clock: Callable[[], float]
+    catalog: Any = None
+    timers: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def raw_of(handler_input) -> dict:
+    """The raw envelope dict the app passed as the invocation context."""
+    return handler_input.context["raw"]
+
+
+def session_attrs(handler_input) -> dict:
+    """Session attributes, or a throwaway dict for out-of-session requests."""
+    if handler_input.request_envelope.session is None:
+        return {}
+    return handler_input.attributes_manager.session_attributes
+
+
+def event_for(raw: dict, kind: str, now: float, **extra) -> dict:
+    """The engine event for this request."""
+    event = {"type": kind, "now": now, "locale": env.locale(raw)}
+    event.update(extra)
+    return event
+
+
+def step(deps: Deps, handler_input, event: dict) -> dict:
+    """Step the engine with this request's state and the household's memory; persist the effects."""
+    raw = raw_of(handler_input)
+    attrs = session_attrs(handler_input)
+    memory = deps.persistence.get_attributes(raw)
+    state, out = deps.engine.step(attrs.get("engine"), event, memory)
+    if out.get("effects"):
+        deps.persistence.apply(raw, out["effects"])
+    attrs["engine"] = state
+    return out
+
+
+def run(deps: Deps, handler_input, event: dict):
+    """Step the engine and build the Alexa response."""
+    out = step(deps, handler_input, event)
+    return respond(deps, handler_input, out, event)
+
+
+def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | None = None, delay: float = 0.0):
+    """Engine output to an ask-sdk Response: SSML, reprompt, card, session end, timers."""
+    raw = raw_of(handler_input)
+    attrs = session_attrs(handler_input)
+    alexa = attrs.setdefault("alexa", {}) if handler_input.request_envelope.session is not None else {}
+    rb = handler_input.response_builder
+    timer = out.get("timer") if isinstance(out.get("timer"), dict) else None
+    cues = (timer or {}).get("cues") or []
+    intent = event.get("intent")
+    can_api = deps.timers and env.can_call_apis(raw) and handler_input.service_client_factory is not None
+    granted = env.timers_granted(raw) if granted is None else granted
+    timers = Timers(handler_input.service_client_factory) if can_api and granted else None
+    silence = False
+    consent_card = False
+    if cues:
+        if timers is not None:
+            silence = not timers.create_cues(timer, env.locale(raw), _skill_id(raw), delay)
+        elif can_api and not granted and not alexa.get("asked") and handler_input.request_envelope.session is not None:
+            alexa["asked"] = True
+            alexa["pending"] = {"out": _slim(out), "now": event.get("now")}
+            return _ask_timers(rb)
+        else:
+            silence = True
+            consent_card = can_api and not granted
+    elif timers is not None:
+        _control_timers(timers, intent, out)
+    return _build(rb, out, silence, cues, consent_card)
+
+
+def _control_timers(timers: Timers, intent: str | None, out: dict) -> None:
+    if intent == "AMAZON.PauseIntent":
+        timers.pause_all()
+    elif intent == "AMAZON.ResumeIntent":
+        timers.resume_all()
+    elif out.get("end") or intent in STOPPERS or intent in MOVERS:
+        timers.delete_all()
+
+
+def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool):
+    segments = out.get("segments")
+    if not isinstance(segments, list) or not segments:
+        segments = [{"type": "text", "text": out.get("say") or ""}]
+    end = bool(out.get("end"))
+    conversation = out.get("listen") == "conversation"
+    timed = any(isinstance(s, dict) and s.get("type") == "wait" for s in segments) and bool(cues)
+    keep_open = not end and (not conversation or (silence and timed))
+    segments = list(segments)
+    if not end and not keep_open:
+        expect = out.get("expect") or []
+        segments.append({"type": "text", "text": HINT_DONE if "DoneIntent" in expect else HINT_NEXT})
+    speech = ssml.fit(ssml.render(segments, silence_for_waits=silence, cues=cues))
+    rb.speak(speech[len("<speak>"):-len("</speak>")])
+    if keep_open:
+        reprompt = out.get("reprompt") or (CARRY_ON if silence and timed else None)
+        if reprompt:
+            rb.ask(ssml.escape_text(reprompt))
+    card = out.get("card") if isinstance(out.get("card"), dict) else None
+    if consent_card:
+        rb.set_card(AskForPermissionsConsentCard(permissions=[env.TIMERS_SCOPE]))
+    elif card and (card.get("title") or card.get("text")):
+        rb.set_card(SimpleCard(title=str(card.get("title") or "")[:200], content=str(card.get("text") or "")[:6000]))
+    rb.set_should_end_session(not keep_open)
+    return rb.response
+
+
+def _ask_timers(rb):
+    rb.speak(ssml.escape_text(ASK_TIMERS))
+    rb.add_directive(SendRequestDirective(
+        name="AskFor",
+        payload={"@type": "AskForPermissionsConsentRequest", "@version": "1", "permissionScope": env.TIMERS_SCOPE},
+        token="timers",
+    ))
+    return rb.response
+
+
+def _slim(out: dict) -> dict:
+    keep = ("segments", "say", "reprompt", "end", "card", "prompt", "expect", "listen", "timer")
+    return {k: out.get(k) for k in keep}
+
+
+def _skill_id(raw: dict) -> str | None:
+    app = env.system(raw).get("application")
+    return app.get("applicationId") if isinstance(app, dict) else None
+
+
+def permission_answer(deps: Deps, handler_input):
+    """Connections.Response to our AskFor: render what was pending, with timers or with the fallback."""
+    raw = raw_of(handler_input)
+    payload = (raw.get("request") or {}).get("payload") or {}
+    accepted = isinstance(payload, dict) and payload.get("status") == "ACCEPTED"
+    alexa = session_attrs(handler_input).setdefault("alexa", {})
+    pending = alexa.pop("pending", None)
+    now = deps.clock()
+    event = event_for(raw, "intent", now, intent="AMAZON.RepeatIntent", slots={})
+    if isinstance(pending, dict) and isinstance(pending.get("out"), dict):
+        delay = max(0.0, now - float(pending.get("now") or now))
+        return respond(deps, handler_input, pending["out"], event, granted=accepted, delay=delay)
+    out = step(deps, handler_input, event)
+    return respond(deps, handler_input, out, event, granted=accepted)
