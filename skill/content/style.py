@@ -32,7 +32,8 @@ _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|jr|sr|approx|[ap
 _GENDERED = re.compile(
     r"\b(?:he|she|him|her|his|hers|himself|herself|husbands?|wife|wives|boyfriends?|girlfriends?)\b", re.I)
 _PUSHY = re.compile(r"\b(?:must|should|have to|has to)\b", re.I)
-_NEGATED = re.compile(r"(?:n't|\bnot|\bnever|\bno one|\bnobody)\s+$", re.I)
+_NEGATED = re.compile(r"(?:n't|\bnot|\bnever|\bno one|\bnobody|\bnothing)\s+$", re.I)
+_ASKING = re.compile(r"\s+(?:we|i)\b", re.I)  # "should we", "should I": a question, not a push
 _SKIP = re.compile(r"\b(?:skip|next)\b", re.I)
 _STOP = re.compile(r"\bstop\b", re.I)
 
@@ -132,7 +133,7 @@ def _check_words(s: Scalar, report) -> None:
     for word in dict.fromkeys(m.group(0) for m in _GENDERED.finditer(s.text)):
         report(ERROR, "gendered", f"gendered word {word!r}; use your partner, they or them")
     for m in _PUSHY.finditer(s.text):
-        if not _NEGATED.search(s.text[: m.start()]):
+        if not _NEGATED.search(s.text[: m.start()]) and not _ASKING.match(s.text, m.end()):
             report(WARNING, "pushy", f"{m.group(0)!r} sounds pushy; try if you like or when you are ready")
 
 
