@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .fields import Problems, Record
-from .model import Activity, Step
+from .model import Activity, FrozenDict, Step
 from .vocab import CADENCES, SPEAKERS, WAITS
 
 ACTIVITY_FIELDS = ("kind", "id", "title", "theme", "names", "minutes", "contexts",
@@ -86,4 +86,4 @@ def read_draw(rec: Record) -> dict | None:
     theme, depth = draw.theme(), draw.depth()
     if theme is None or depth is None:
         return None
-    return {"theme": theme, "depth": depth}
+    return FrozenDict(theme=theme, depth=depth)

@@ -79,6 +79,9 @@ def _load_file(file: Path, builder: _Builder) -> None:
         return
     for line, key in duplicates:
         problems.add(line, f"duplicate key '{key}'")
+    if data is None:
+        problems.add(1, "the file is empty")
+        return
     if not isinstance(data, Map):
         problems.add(getattr(data, "line", 1), "a content file must be a mapping with a kind")
         return

@@ -5,6 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+class FrozenDict(dict):
+    """A read-only, hashable dict (a step's draw), so steps and activities stay hashable."""
+
+    def __hash__(self):
+        return hash(tuple(sorted(self.items())))
+
+    def __reduce__(self):
+        return FrozenDict, (dict(self),)
+
+    def _read_only(self, *args, **kwargs):
+        """Refuse any change."""
+        raise TypeError("content is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only
+
+
 @dataclass(frozen=True)
 class Question:
     """One conversation question, from a deck or from the ladder."""
@@ -109,7 +125,7 @@ class Safety:
     closing: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Content:
     """Everything loaded from prompts/."""
 

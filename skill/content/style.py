@@ -89,6 +89,7 @@ def check_string(s: Scalar, stats: Stats | None = None) -> list[Finding]:
     found: list[Finding] = []
 
     def report(severity: str, rule: str, message: str) -> None:
+        """Record one finding for this string."""
         found.append(Finding(severity, s.path, s.line, rule, f"{s.key or 'text'}: {message}"))
 
     _check_characters(s, report)
