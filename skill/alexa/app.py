@@ -143,6 +143,8 @@ def _open_store(db):
 
 
 def _catalog_for(engine):
+    if getattr(engine, "catalog", None) is not None:
+        return engine.catalog
     from skill.catalog import load_catalog
 
     names: list[str] = []

@@ -43,8 +43,11 @@ class StoreAdapter(AbstractPersistenceAdapter):
         return self.store.apply(household_of(request_envelope), list(effects or []))
 
     def save_attributes(self, request_envelope, attributes) -> None:
-        """Whole-memory writes are not used: memory changes only through effects (see `apply`)."""
-        raise PersistenceException("StoreAdapter writes through apply(effects), not save_attributes")
+        """Replace the whole memory (ask-sdk's interface); the skill itself writes through `apply`."""
+        save = getattr(self.store, "save", None)
+        if save is None:
+            raise PersistenceException("this store only takes effects (apply)")
+        save(household_of(request_envelope), dict(attributes))
 
     def delete_attributes(self, request_envelope) -> None:
         """Forget the household (AlexaSkillEvent.SkillDisabled)."""
