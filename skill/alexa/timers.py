@@ -7,6 +7,7 @@ Reference: https://developer.amazon.com/docs/smapi/alexa-timers-api-reference.ht
 
 from __future__ import annotations
 
+import json
 import logging
 import urllib.parse
 
@@ -48,9 +49,12 @@ class TimeoutApiClient(ApiClient):
         if urllib.parse.urlsplit(request.url or "").scheme != "https":
             return ApiClientResponse(headers=[], status_code=599, body=None)
         headers = {k: v for k, v in (request.headers or [])}
+        body = request.body
+        if body is not None and not isinstance(body, (str, bytes)):
+            body = json.dumps(body)  # the service client hands over the serialized dict
         try:
             reply = self.session.request(
-                request.method, request.url, headers=headers, data=request.body,
+                request.method, request.url, headers=headers, data=body,
                 timeout=self.timeout, verify=self.verify,
             )
         except requests.RequestException as exc:
