@@ -1,0 +1,73 @@
+"""`closer serve`: the skill under gunicorn, started programmatically with the app factory."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger("closer.alexa")
+
+
+def config_from_args(args) -> dict:
+    """The app factory's config from `closer serve` arguments."""
+    return {
+        "skill_id": getattr(args, "skill_id", None),
+        "verify": not getattr(args, "no_verify", False),
+        "trust_roots": getattr(args, "trust_roots", None),
+        "cert_cache": getattr(args, "cert_cache", None),
+        "db": getattr(args, "db", None),
+    }
+
+
+class SkillServer(BaseApplication):
+    """gunicorn application: sync workers, each building its own app (own SQLite connection)."""
+
+    def __init__(self, factory, options: dict):
+        self.factory = factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self):
+        return self.factory()
+
+
+def run(args) -> int:
+    """Serve POST /alexa and GET /healthz until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s %(message)s")
+    config = config_from_args(args)
+    if not config["verify"]:
+        log.warning("--no-verify: signature and timestamp checks are OFF; development only")
+    if config["verify"] and not config["skill_id"]:
+        log.warning("no --skill-id: requests for any skill are accepted")
+
+    def factory():
+        from .app import create_app
+
+        return create_app(config)
+
+    options = {
+        "bind": f"{args.host}:{args.port}",
+        "workers": max(1, int(args.workers or 1)),
+        "worker_class": "sync",
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "keepalive": 5,
+        "accesslog": None,
+        "preload_app": False,
+    }
+    try:
+        SkillServer(factory, options).run()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(0)
