@@ -42,6 +42,8 @@ Expectations (everything else; an unknown key is an error, so typos cannot pass 
     say_not_contains: [..]
     say_matches: <regex>      (re.search, case-insensitive)
     say_differs_from: <ref>   the whole reply is not the same as that turn's
+    say_excludes_say_of: <ref> the whole reply of that turn is not said again (nothing stale)
+    say_max_words: <int>      a short reply
     say_empty: bool           default false: every turn must say something
     reprompt: bool            a reprompt is present (or absent)
     reprompt_contains: [..]
@@ -77,7 +79,7 @@ EXPECT_KEYS = {
     "heard", "end", "listen", "prompt", "prompt_changes", "prompt_same_as", "prompt_differs_from",
     "says_question", "says_question_of", "not_says_question_of", "asks_no_question", "say_contains",
     "say_not_contains", "say_matches", "say_differs_from", "say_empty", "reprompt", "reprompt_contains",
-    "mentions", "expect_includes", "expect_excludes", "timer", "ticked_contains", "ticked_count",
+    "say_excludes_say_of", "say_max_words", "mentions", "expect_includes", "expect_excludes", "timer", "ticked_contains", "ticked_count",
 }
 OUT_FIELDS = ("say", "reprompt", "end", "prompt", "expect", "listen", "timer")
 
@@ -370,6 +372,12 @@ def check_turn(n: int, turn: dict, out: dict, outs: list[dict], labels: dict, kn
         fail(f"say does not match {turn['say_matches']!r}")
     if "say_differs_from" in turn and say == _low(ref(turn["say_differs_from"])["say"]):
         fail(f"say is the same as turn {turn['say_differs_from']!r}'s")
+    if "say_excludes_say_of" in turn:
+        other = _low(ref(turn["say_excludes_say_of"])["say"])
+        if other and other in say:
+            fail(f"turn {turn['say_excludes_say_of']!r}'s reply is said again: {other!r}")
+    if "say_max_words" in turn and len(say.split()) > turn["say_max_words"]:
+        fail(f"{len(say.split())} words, expected at most {turn['say_max_words']}")
     if "reprompt" in turn and bool(out["reprompt"]) != turn["reprompt"]:
         fail(f"reprompt is {out['reprompt']!r}, expected present={turn['reprompt']}")
     for piece in turn.get("reprompt_contains") or []:
