@@ -21,6 +21,9 @@ IDENT_KEYS = {"kind", "id", "theme", "contexts", "speaker", "wait", "cadence", "
 LABEL_KEYS = {"title", "names", "name", "spoken"}
 DIGITS_OK_KEYS = {"number"}
 SKIP_STOP_KINDS = {"exercise", "ritual", "ladder"}
+# Question text is spoken by the device to both partners, so "I" or "me" sounds like the device itself.
+QUESTION_KINDS = {"deck", "ladder"}
+QUESTION_KEY = "text"
 
 _PLACEHOLDER = re.compile(r"\{[ab]\}")
 _ENGINE_SLOT = re.compile(r"\{[a-z][a-z0-9_]*\}")  # phrases files: slots the engine fills
@@ -34,6 +37,9 @@ _GENDERED = re.compile(
 _PUSHY = re.compile(r"\b(?:must|should|have to|has to)\b", re.I)
 _NEGATED = re.compile(r"(?:n't|\bnot|\bnever|\bno one|\bnobody|\bnothing)\s+$", re.I)
 _ASKING = re.compile(r"\s+(?:we|i)\b", re.I)  # "should we", "should I": a question, not a push
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself)\b", re.I)
+# Quoted patterns a partner is invited to use: "a sentence that begins with I feel", "I statements".
+_FIRST_PERSON_OK = re.compile(r"\bI (?:feel|need|statements?)\b")
 _SKIP = re.compile(r"\b(?:skip|next)\b", re.I)
 _STOP = re.compile(r"\bstop\b", re.I)
 
@@ -96,6 +102,8 @@ def check_string(s: Scalar, stats: Stats | None = None) -> list[Finding]:
     if s.key in IDENT_KEYS:
         return found
     _check_words(s, report)
+    if s.kind in QUESTION_KINDS and s.key == QUESTION_KEY:
+        _check_first_person(s, report)
     for sentence in sentences(s.text):
         count = len(words(sentence))
         if count > MAX_WORDS:
@@ -136,6 +144,14 @@ def _check_words(s: Scalar, report) -> None:
     for m in _PUSHY.finditer(s.text):
         if not _NEGATED.search(s.text[: m.start()]) and not _ASKING.match(s.text, m.end()):
             report(WARNING, "pushy", f"{m.group(0)!r} sounds pushy; try if you like or when you are ready")
+
+
+def _check_first_person(s: Scalar, report) -> None:
+    """First-person singular words in a question: the device speaks it, so they sound like the device."""
+    text = _FIRST_PERSON_OK.sub(" ", s.text)
+    for word in dict.fromkeys(m.group(0) for m in _FIRST_PERSON.finditer(text)):
+        report(ERROR, "first-person", f"first-person word {word!r}; the device asks this, "
+                                      "so use your partner, each other or the two of you")
 
 
 def _average_findings(stats: Stats) -> list[Finding]:

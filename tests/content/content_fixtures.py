@@ -9,7 +9,7 @@ questions:
   - id: trust-01
     depth: 1
     contexts: [any]
-    text: What is one small thing that helps you feel you can count on me?
+    text: What is one small thing that helps you feel you can count on your partner?
 """
 
 VALID_EXERCISE = """\

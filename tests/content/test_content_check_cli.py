@@ -67,7 +67,7 @@ def test_errors_exit_one_with_file_and_line(tmp_path):
 def test_human_report(tmp_path):
     root = tmp_path / "prompts"
     (root / "decks").mkdir(parents=True)
-    (root / "decks" / "trust.yaml").write_text(VALID_DECK.replace("count on me?", "count on her?"))
+    (root / "decks" / "trust.yaml").write_text(VALID_DECK.replace("count on your partner?", "count on her?"))
     done = closer("content", "check", "--root", str(root))
     assert done.returncode == 1
     assert "prompts/decks/trust.yaml:9: text: gendered word 'her'" in done.stdout

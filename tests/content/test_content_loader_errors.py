@@ -46,7 +46,7 @@ def test_bad_depth_names_file_and_line(make_prompts):
     ("contexts: [any]", "contexts: [sofa]", 8, "unknown context 'sofa'"),
     ("contexts: [any]", "contexts: any", 8, "contexts must be a list"),
     ("    text: What", "    txt: What", 6, "missing field 'text'"),
-    ("count on me?", "count on {partner}?", 9, "unknown placeholder '{partner}'"),
+    ("count on your partner?", "count on {partner}?", 9, "unknown placeholder '{partner}'"),
     ("depth: 1", "depth: one", 7, "depth must be 1, 2 or 3"),
 ])
 def test_deck_errors(make_prompts, old, new, line, fragment):
