@@ -10,8 +10,8 @@ memory the household document (see memory.py), read-only here: every change is
 
 from __future__ import annotations
 
-import copy
 import difflib
+import json
 import random
 
 from . import activity as act
@@ -36,6 +36,14 @@ CONFIRM = ["AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.RepeatIntent", "AMAZON
 SAFETY = ["AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.RepeatIntent"] + ALWAYS
 
 
+_EMPTY = new_memory()
+
+
+def json_copy(value):
+    """Copy plain JSON data (several times faster than copy.deepcopy)."""
+    return json.loads(json.dumps(value))
+
+
 def new_state(now: float, seed: int = 0) -> dict:
     return {"v": STATE_VERSION, "mode": "menu", "run": None, "paused": False, "last": None,
             "safe_only": False, "n": 0, "seed": int(seed), "started": now, "context": "any", "back": None}
@@ -50,7 +58,8 @@ class Turn:
         self.state = state
         self.event = event
         self.now = float(event.get("now") or 0.0)
-        self.mem = copy.deepcopy(memory) if memory else new_memory()
+        self._mem_src = memory or None
+        self._mem = None
         self.reply = Reply()
         self.rng = random.Random(f"{state['seed']}:{state['n']}:{self.mem.get('counter', 0)}")
         locale = event.get("locale") or "en-US"
@@ -59,6 +68,11 @@ class Turn:
         self.safety = self.content.safety.get(locale) or self.content.safety["en-US"]
 
     # -- small helpers -------------------------------------------------------------
+    @property
+    def mem(self) -> dict:
+        """Household memory as changed by this turn's effects (copied only when first changed)."""
+        return self._mem if self._mem is not None else (self._mem_src or _EMPTY)
+
     def p(self, key: str, **values) -> str:
         return self.phrases.get(key, self.rng, **values)
 
@@ -67,7 +81,9 @@ class Turn:
 
     def effect(self, op: str, **fields) -> None:
         self.reply.effect(op, **fields)
-        apply_effect(self.mem, {"op": op, **fields})
+        if self._mem is None:
+            self._mem = json_copy(self._mem_src) if self._mem_src else new_memory()
+        apply_effect(self._mem, {"op": op, **fields})
 
     @property
     def run(self) -> dict | None:
@@ -110,6 +126,18 @@ class Turn:
             self.reply.expect = CONFIRM + MENU
             return
         self.offer()
+
+    def resume_directly(self) -> bool:
+        """A timer brought the couple back: go straight to the step they were on."""
+        progress = self.mem.get("progress")
+        if not (progress and self.resumable(progress)):
+            return False
+        self.effect("launch", at=self.now)
+        self.begin(json_copy(progress))
+        self.say("picking_up")
+        self.reply.pause(0.5)
+        self.present(again=True)
+        return True
 
     def resumable(self, progress: dict) -> bool:
         try:
@@ -348,12 +376,14 @@ class Engine:
         """Advance the dialogue by one event; never raises on unknown input."""
         now = float(event.get("now") or 0.0)
         fresh = state is None or not isinstance(state, dict) or state.get("v") != STATE_VERSION
-        state = new_state(now, int(event.get("seed") or 0)) if fresh else copy.deepcopy(state)
+        state = new_state(now, int(event.get("seed") or 0)) if fresh else json_copy(state)
         if event.get("context"):
             state["context"] = event["context"]
         turn = Turn(self, state, event, memory or {})
         kind = event.get("type")
-        if kind == "launch":
+        if kind == "launch" and event.get("task") == "resume" and turn.resume_directly():
+            pass
+        elif kind == "launch":
             turn.greet()
         elif kind == "session_end":
             if state.get("run"):
@@ -388,7 +418,7 @@ class Engine:
         """A request that opens a session ("ask Closer Together for the next question") lands where the couple was."""
         progress = turn.mem.get("progress")
         if progress and turn.resumable(progress) and intent not in ("StartCheckInIntent", "StartExerciseIntent"):
-            turn.begin(copy.deepcopy(progress))
+            turn.begin(json_copy(progress))
 
     def resolve_activity(self, spoken: str | None) -> str | None:
         """Map a spoken exercise name to an activity id, allowing close variants."""

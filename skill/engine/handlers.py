@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from . import activity as act
-from .core import CONFIRM, MENU, PAUSED, Turn
+from .core import CONFIRM, MENU, PAUSED, Turn, json_copy
 from .words import duration, number
 
 DAY = 86400
@@ -68,7 +68,7 @@ def next_item(turn: Turn, slots: dict) -> None:
     if turn.state["mode"] == "menu":
         progress = turn.mem.get("progress")
         if progress and turn.resumable(progress):
-            turn.begin(dict(progress))
+            turn.begin(json_copy(progress))
         else:
             return turn.start_checkin()
     if turn.state["mode"] in ("confirm_resume",):
@@ -103,6 +103,8 @@ def previous(turn: Turn, slots: dict) -> None:
 def repeat(turn: Turn, slots: dict) -> None:
     """Say the last thing again, exactly."""
     last = turn.state.get("last")
+    if not last and in_run(turn):
+        return turn.present(again=True)  # a new session that landed mid-activity: the current step again
     if not last:
         return help_(turn, slots)
     turn.say("repeat_lead") if turn.phrases.has("repeat_lead") else None
@@ -143,7 +145,7 @@ def resume(turn: Turn, slots: dict) -> None:
     if mode == "menu":
         progress = turn.mem.get("progress")
         if progress and turn.resumable(progress):
-            turn.begin(dict(progress))
+            turn.begin(json_copy(progress))
             turn.say("picking_up")
             turn.reply.pause(0.5)
             return turn.present(again=True)
@@ -205,7 +207,7 @@ def yes(turn: Turn, slots: dict) -> None:
     if mode == "confirm_resume":
         progress = turn.mem.get("progress")
         if progress and turn.resumable(progress):
-            turn.begin(dict(progress))
+            turn.begin(json_copy(progress))
             turn.say("picking_up")
             turn.reply.pause(0.5)
             return turn.present(again=True)

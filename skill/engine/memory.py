@@ -11,7 +11,7 @@ progress, which prompt ids were used and when, finished sessions, saved prompt i
 
 from __future__ import annotations
 
-import copy
+import json
 
 MEMORY_VERSION = 1
 HISTORY_LIMIT = 400
@@ -91,7 +91,7 @@ def apply_effect(memory: dict, effect: dict) -> dict:
 
 def apply_effects(memory: dict | None, effects: list[dict]) -> dict:
     """Return a new memory with every effect applied in order."""
-    result = copy.deepcopy(memory) if memory else new_memory()
+    result = json.loads(json.dumps(memory)) if memory else new_memory()
     for effect in effects:
         apply_effect(result, effect)
     return result
