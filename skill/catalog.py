@@ -40,6 +40,7 @@ class Intent:
     help: str = ""
     slots: dict = field(default_factory=dict)
     always: bool = False
+    contains: tuple[str, ...] = ()
 
     @property
     def builtin(self) -> bool:
@@ -66,6 +67,7 @@ class Catalog:
                 help=item.get("help", ""),
                 slots=dict(item.get("slots") or {}),
                 always=bool(item.get("always", False)),
+                contains=tuple(normalize(p) for p in item.get("contains") or []),
             )
             for item in data["intents"]
         ]
@@ -121,6 +123,11 @@ class Catalog:
         name = self._exact.get(said)
         if name and ok(name):
             return Match(name, {}, 1.0, said)
+        padded = f" {said} "
+        for intent in self.intents:
+            for key in intent.contains:
+                if f" {key} " in padded and ok(intent.name):
+                    return Match(intent.name, {}, 1.0, key)
         for regex, intent, phrase in self._patterns:
             if not ok(intent.name):
                 continue

@@ -20,7 +20,7 @@ import sqlite_utils
 from .engine.memory import apply_effects, new_memory
 
 APP_NAME = "closer-together"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 2_500
 LOCAL_HOUSEHOLD = "device:local"
 
 
@@ -69,7 +69,7 @@ class Store:
         self.migrate()
 
     # -- transactions -----------------------------------------------------------
-    def _immediate(self, work, attempts: int = 5):
+    def _immediate(self, work, attempts: int = 3):
         """Run `work()` inside BEGIN IMMEDIATE, retrying only if the write lock never came."""
         delay = 0.05
         for attempt in range(attempts):
@@ -94,6 +94,11 @@ class Store:
 
     def migrate(self) -> None:
         """Apply every migration not yet applied, each in its own transaction."""
+        try:  # the common case, an up-to-date file, needs no write lock (so a read-only export works beside a writer)
+            if "migrations" in self.db.table_names() and self.version >= len(MIGRATIONS):
+                return
+        except sqlite3.Error:
+            pass
         def ensure_table():
             if "migrations" not in self.db.table_names():
                 self.db["migrations"].create({"id": int, "name": str, "applied": float}, pk="id")
@@ -148,9 +153,19 @@ class Store:
             return memory
 
         try:
-            return self._immediate(work)
+            memory = self._immediate(work)
         except sqlite3.Error as err:
             raise StoreError(f"cannot write the database: {err}") from None
+        if any(e.get("op") == "forget" for e in effects):
+            self._checkpoint()
+        return memory
+
+    def _checkpoint(self) -> None:
+        """Fold the write-ahead log into the database so deleted data leaves no copy behind."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # another reader holds the log; the next checkpoint clears it
 
     def save(self, household: str, memory: dict) -> None:
         """Replace a household's whole memory (for the Alexa persistence adapter)."""
@@ -170,7 +185,7 @@ class Store:
                 return self.conn.execute("DELETE FROM households").rowcount
             return self.conn.execute("DELETE FROM households WHERE id = ?", (household,)).rowcount
         deleted = self._immediate(work)
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._checkpoint()
         return deleted
 
     def export(self) -> dict:

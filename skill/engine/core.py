@@ -247,7 +247,10 @@ class Turn:
                 if not again and run["kind"] != "ladder":
                     self.effect("used", prompt=item["q"], at=self.now)
                 self.reply.pause(1.0)
-                self.say("turn_first", a=who["a"])
+                if run["turn"] == 1:  # resumed in the second partner's turn
+                    self.say("turn_resume_second", b=who["b"])
+                else:
+                    self.say("turn_first", a=who["a"])
                 self.wait_for_turn()
                 break
             if step.wait == "none":

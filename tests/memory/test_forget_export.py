@@ -52,9 +52,6 @@ def test_forget_then_no_keeps_everything(db):
     assert after["used"] == before["used"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a forget effect through Store.apply deletes the row but does not "
-                   "checkpoint the WAL (Store.forget does), so while any other connection has the database open "
-                   "(closer serve workers) the forgotten names stay readable in closer.db-wal")
 def test_voice_forget_leaves_nothing_readable_in_the_wal_while_another_worker_has_the_db_open(db):
     other_worker = Store(db)
     try:

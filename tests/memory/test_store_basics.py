@@ -144,9 +144,6 @@ def test_save_and_forget_under_a_lock_also_give_store_error(db, monkeypatch):
     store.close()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Store() takes the write lock (BEGIN IMMEDIATE) for migrations "
-                   "even when none is pending, so a read-only open (closer export) fails while another "
-                   "program holds the write lock")
 def test_opening_an_up_to_date_database_needs_no_write_lock(db, monkeypatch):
     monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_MS", 50)
     Store(db).apply("h", [{"op": "counter"}])
