@@ -20,16 +20,28 @@ def turn_json(out: dict, heard: dict | None = None, ticked: list[dict] | None = 
     return json.dumps(record, ensure_ascii=False)
 
 
-def _parse_line(line: str) -> tuple[str, float | None]:
-    """A line is what someone would say; a JSON object may also carry a clock: {"text": ..., "now": ...}."""
+def _parse_line(line: str) -> tuple[str | None, float | None]:
+    """A line is what someone would say; a JSON object may also carry a clock, {"text": ..., "now": ...},
+    or be {"tick": true, "now": ...}: time passing with nobody speaking (text is then None)."""
     stripped = line.strip()
     if stripped.startswith("{"):
         try:
             data = json.loads(stripped)
-            return str(data.get("text", "")), (float(data["now"]) if "now" in data else None)
-        except (ValueError, TypeError, KeyError):
+            now = float(data["now"]) if "now" in data else None
+            if data.get("tick"):
+                return None, now
+            return str(data.get("text", "")), now
+        except (ValueError, TypeError, KeyError, AttributeError):
             pass
     return stripped, None
+
+
+def _silence(companion: Companion) -> dict:
+    """The record for a tick when no cue was due: nothing said, nothing changed."""
+    last = companion.last or {}
+    return {"say": "", "reprompt": last.get("reprompt"), "end": False, "prompt": None,
+            "expect": last.get("expect") or [], "listen": last.get("listen"), "pace": last.get("pace"),
+            "segments": [], "timer": None}
 
 
 def run_jsonl(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
@@ -38,6 +50,10 @@ def run_jsonl(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
     print(turn_json(out), file=stdout, flush=True)
     for line in stdin:
         said, now = _parse_line(line)
+        if said is None:
+            cue = companion.tick(now)
+            print(turn_json(cue or _silence(companion)), file=stdout, flush=True)
+            continue
         ticked = []
         while True:
             cue = companion.tick(now)

@@ -37,6 +37,13 @@ SAFETY = ["AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.RepeatIntent"] + ALWAYS
 
 
 _EMPTY = new_memory()
+# Which container of the memory each effect changes in place (the others replace values).
+_EFFECT_KEYS = {"prefs": "prefs", "used": "used", "reset_used": "used", "finished": "history", "saved": "saved"}
+NOT_REMEMBERED = {"AMAZON.RepeatIntent", "TimeLeftIntent", "SlowerIntent", "FasterIntent", "SaveQuestionIntent",
+                  "AMAZON.FallbackIntent"}
+SAFE_ALLOWED = {"SafetyIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
+                "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.RepeatIntent", "SlowerIntent", "FasterIntent",
+                "ForgetDataIntent", "SetNamesIntent", "AMAZON.FallbackIntent"}
 
 
 def json_copy(value):
@@ -82,7 +89,13 @@ class Turn:
     def effect(self, op: str, **fields) -> None:
         self.reply.effect(op, **fields)
         if self._mem is None:
-            self._mem = json_copy(self._mem_src) if self._mem_src else new_memory()
+            # Copy on write: the top level now, each container only when an effect changes it.
+            self._mem = dict(self._mem_src) if self._mem_src else new_memory()
+            self._copied: set[str] = set()
+        key = _EFFECT_KEYS.get(op)
+        if key and key not in self._copied and isinstance(self._mem.get(key), (dict, list)):
+            self._mem[key] = type(self._mem[key])(self._mem[key])
+            self._copied.add(key)
         apply_effect(self._mem, {"op": op, **fields})
 
     @property
@@ -154,10 +167,15 @@ class Turn:
         return activity.title if activity else run["id"]
 
     def where(self, run: dict) -> str:
+        """Where an activity stopped, as a phrase that sits inside a sentence."""
+        title = self.title_of(run)
+        title = title[:1].lower() + title[1:]
         questions = [i for i, item in enumerate(run["items"]) if "q" in item and "s" not in item]
         if questions and run["i"] in questions:
-            return self.p("where_question", title=self.title_of(run), nth=ordinal(questions.index(run["i"]) + 1))
-        return self.p("where_step", title=self.title_of(run), nth=ordinal(run["i"] + 1))
+            text = self.p("where_question", title=title, nth=ordinal(questions.index(run["i"]) + 1))
+        else:
+            text = self.p("where_step", title=title, nth=ordinal(run["i"] + 1))
+        return text[:1].lower() + text[1:]
 
     # -- starting activities -------------------------------------------------------
     def blocked_by_safety(self) -> bool:
@@ -305,7 +323,7 @@ class Turn:
         run["i"] += 1
         run["turn"] = 0
         run["timer"] = None
-        if ack:
+        if ack and run["i"] < len(run["items"]):
             if "q" not in item and self.phrases.has(ack + "_step"):
                 ack = ack + "_step"
             self.say(ack)
@@ -395,22 +413,24 @@ class Engine:
             turn.reply.remember = False
         elif kind == "tick":
             from .handlers import tick
+            turn.reply.remember = False  # a cue is not worth repeating; a new step after it is
             tick(turn)
-            turn.reply.remember = False
         else:
             name = event.get("intent") or "AMAZON.FallbackIntent"
             if fresh:
                 turn.effect("launch", at=now)
                 self.restore_for_one_shot(turn, name)
             handler = self.handlers.get(name, self.handlers["AMAZON.FallbackIntent"])
+            if state.get("safe_only") and name not in SAFE_ALLOWED:
+                handler = self.handlers["_safety_hold"]
             handler(turn, event.get("slots") or {})
-            if name in ("AMAZON.RepeatIntent", "AMAZON.HelpIntent"):
-                turn.reply.remember = name == "AMAZON.HelpIntent"
+            if name in NOT_REMEMBERED:
+                turn.reply.remember = False
         state["n"] += 1
         out = turn.reply.render(int(turn.mem["prefs"].get("pace", 0)))
         out["wake_at"] = wake_at(state)
         if turn.reply.remember and out["say"]:
-            core = turn.reply.segments[turn.reply.core:] or out["segments"]
+            core = turn.reply.replay or turn.reply.segments[turn.reply.core:] or out["segments"]
             state["last"] = {"segments": core, "reprompt": out["reprompt"], "prompt": out["prompt"],
                              "expect": out["expect"], "listen": out["listen"]}
         if out["end"]:

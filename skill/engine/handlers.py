@@ -24,7 +24,6 @@ def start_exercise(turn: Turn, slots: dict) -> None:
     activity_id = turn.engine.resolve_activity(slots.get("exercise"))
     if activity_id is None:
         turn.say("which_exercise", options=exercise_list(turn))
-        turn.state["mode"] = "menu" if not in_run(turn) else turn.state["mode"]
         turn.reprompt_current()
         return
     turn.start_activity(activity_id)
@@ -58,6 +57,9 @@ def done(turn: Turn, slots: dict) -> None:
         turn.say("turn_second", b=who["b"])
         turn.wait_for_turn()
         turn.reply.prompt = act.current_prompt(run)
+        turn.reply.replay = [{"type": "text", "text": turn.question_text(turn.reply.prompt)},
+                             {"type": "pause", "seconds": 0.8},
+                             {"type": "text", "text": turn.p("turn_resume_second", b=who["b"])}]
         turn.save_progress()
         return
     turn.advance("thanks")
@@ -142,6 +144,8 @@ def resume(turn: Turn, slots: dict) -> None:
     mode = turn.state["mode"]
     if mode == "confirm_resume":
         return yes(turn, slots)
+    if mode == "confirm_forget":
+        return no(turn, slots)  # carrying on means keeping everything
     if mode == "menu":
         progress = turn.mem.get("progress")
         if progress and turn.resumable(progress):
@@ -173,7 +177,7 @@ def resume(turn: Turn, slots: dict) -> None:
 def start_over(turn: Turn, slots: dict) -> None:
     """Begin the current activity again from its first step."""
     if not in_run(turn):
-        return turn.greet() if turn.state["mode"] == "menu" else fallback(turn, slots)
+        return turn.offer() if turn.state["mode"] == "menu" else fallback(turn, slots)
     run = turn.run
     run.update({"i": 0, "turn": 0, "timer": None})
     turn.state["paused"] = False
@@ -185,9 +189,13 @@ def start_over(turn: Turn, slots: dict) -> None:
 def help_(turn: Turn, slots: dict) -> None:
     """Say what can be said at this step."""
     turn.reprompt_current()
-    lines = turn.engine.catalog.help_lines([n for n in turn.reply.expect if n != "AMAZON.HelpIntent"])
+    expect = [n for n in turn.reply.expect if n != "AMAZON.HelpIntent"]
+    first = [n for n in ("TimeLeftIntent",) if n in expect]
+    last = [n for n in ("AMAZON.StopIntent", "SafetyIntent") if n in expect]
+    middle = [n for n in expect if n not in first + last + ["AMAZON.CancelIntent"]]
+    lines = turn.engine.catalog.help_lines(first + middle)[: 6 - len(first)] + turn.engine.catalog.help_lines(last)
     turn.say("help_lead")
-    turn.reply.text(". ".join(line[0].upper() + line[1:] for line in lines[:7]) + ".")
+    turn.reply.text(". ".join(line[0].upper() + line[1:] for line in lines) + ".")
     turn.reply.text(turn.safety.not_therapy)
 
 
@@ -310,6 +318,8 @@ def switch_first(turn: Turn, slots: dict) -> None:
     first = 1 - int(turn.mem["prefs"].get("first", 0))
     turn.effect("prefs", set={"first": first})
     run = turn.run if in_run(turn) else None
+    if run and run["kind"] in ("exercise", "ritual") and roles_started(turn, run):
+        run = None  # roles are already under way: swapping now would mix up speaker and listener
     if run:
         run["first"] = 1 - int(run.get("first", 0))
         who = act.roles(run, turn.names)
@@ -319,6 +329,22 @@ def switch_first(turn: Turn, slots: dict) -> None:
     else:
         turn.say("switched_later")
     turn.reprompt_current()
+
+
+def roles_started(turn: Turn, run: dict) -> bool:
+    """Whether a partner-specific step has already begun in this exercise."""
+    for index in range(run["i"] + 1):
+        step = act.step_of(turn.content, run, index)
+        if step is not None and step.speaker in ("a", "b"):
+            return True
+    return False
+
+
+def safety_hold(turn: Turn, slots: dict) -> None:
+    """After a disclosure, the rest of the session offers no exercise."""
+    turn.say("safety_no_exercise")
+    turn.reply.text(turn.safety_resources_short())
+    turn.safety_menu()
 
 
 def set_names(turn: Turn, slots: dict) -> None:
@@ -411,6 +437,7 @@ def tick(turn: Turn) -> None:
     if not timer:
         return
     if turn.now >= timer["end"]:
+        turn.reply.remember = True
         turn.reply.chime("end")
         turn.say("time_up")
         turn.reply.pause(0.8)
@@ -451,4 +478,5 @@ TABLE = {
     "SafetyIntent": safety,
     "ForgetDataIntent": forget,
     "AMAZON.FallbackIntent": fallback,
+    "_safety_hold": safety_hold,
 }

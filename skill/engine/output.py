@@ -19,6 +19,7 @@ class Reply:
         self.events: list[str] = []
         self.remember = True
         self.core = 0
+        self.replay: list[dict] | None = None
 
     def mark(self) -> "Reply":
         """Mark where the part worth repeating begins (the question or step itself)."""
@@ -60,7 +61,7 @@ class Reply:
             "end": self.end,
             "card": {"title": self.card_title, "text": say},
             "prompt": self.prompt,
-            "expect": self.expect,
+            "expect": list(dict.fromkeys(self.expect)),
             "listen": "none" if self.end else self.listen,
             "timer": self.timer,
             "pace": pace,
