@@ -10,10 +10,10 @@ import json
 import logging
 import time
 
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, request
 
+from . import codec
 from . import envelope as env
 from .verify import VerificationError, Verifier
 
@@ -22,7 +22,6 @@ log = logging.getLogger("closer.alexa")
 MAX_BODY_BYTES = 256 * 1024
 MAX_RESPONSE_BYTES = 24 * 1024
 EMPTY = {"version": "1.0", "response": {}}
-_SERIALIZER = DefaultSerializer()
 
 
 def _json(status: int, payload: dict) -> Response:
@@ -94,21 +93,21 @@ def create_app(config: dict | None = None) -> Flask:
 def _dispatch(skill, raw: dict, rid: str, kind: str):
     try:
         env.normalise(raw)
-        envelope = _SERIALIZER.deserialize(json.dumps(raw), RequestEnvelope)
+        envelope = codec.deserialize(raw, RequestEnvelope)  # the parsed body, not a second JSON round trip
     except Exception as exc:  # unknown request types and shapes ask-sdk cannot read
         log.warning("request %s type=%s not understood (%s): empty response", rid, kind, type(exc).__name__)
         return _json(200, EMPTY), 200
     try:
         response = skill.invoke(request_envelope=envelope, context={"raw": raw})
-        payload = _SERIALIZER.serialize(response)
+        text = codec.dumps(response)
     except Exception as exc:
         log.error("request %s type=%s failed: %s", rid, kind, type(exc).__name__)
         return _json(200, EMPTY), 200
-    text = json.dumps(payload, separators=(",", ":"))
-    if len(text.encode("utf-8")) > MAX_RESPONSE_BYTES:
+    if len(text) > MAX_RESPONSE_BYTES:  # ASCII (non-ASCII is escaped), so characters are bytes
         log.error("request %s response over 24 KB, card and attributes dropped", rid)
-        payload.get("response", {}).pop("card", None)
-        text = json.dumps(payload, separators=(",", ":"))
+        if response.response is not None:
+            response.response.card = None
+        text = codec.dumps(response)
     return Response(text, status=200, mimetype="application/json"), 200
 
 
