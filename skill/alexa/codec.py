@@ -101,7 +101,7 @@ def _make_decoder(spec):
             return slow(payload)
         return stamp
     if isinstance(target, type) and issubclass(target, Enum):
-        return slow
+        return target  # Enum(value), as the reference does; an unknown value raises (wrapped below)
     if not hasattr(target, "deserialized_types"):
         return slow
     return lambda payload: _model(payload, target, slow)

@@ -148,7 +148,7 @@ def application_id(envelope: dict) -> str | None:
 
 
 class _Chain:
-    """A validated chain's signing key and the leaf's validity window."""
+    """A validated chain's signing key and the window in which every certificate of it is in date."""
 
     __slots__ = ("key", "not_before", "not_after")
 
@@ -157,7 +157,13 @@ class _Chain:
 
 
 class Verifier:
-    """Checks one request; thread-safe; keeps a small in-memory cache of validated chains."""
+    """Checks one request; thread-safe.
+
+    Per request: the signature over the raw body, the signing chain's validity window against the
+    clock, the timestamp and the skill id. Chain validation (parsing, path building to a trusted
+    root, SAN) is cached: URL -> validated chain for the last MEMORY_CACHE_SIZE URLs (a URL is only
+    ever cached after passing check_cert_url), and the validation itself is keyed by the SHA-256 of
+    the chain bytes, so the same bytes are never validated twice and different bytes always are."""
 
     def __init__(
         self,
@@ -177,6 +183,7 @@ class Verifier:
         self._roots = load_roots(trust_roots, system=system_roots) if verify_signature else []
         self._store = Store(self._roots) if self._roots else None
         self._chains: collections.OrderedDict[str, _Chain] = collections.OrderedDict()
+        self._validated: collections.OrderedDict[bytes, _Chain] = collections.OrderedDict()
         self._lock = threading.Lock()
 
     def verify(self, headers, body: bytes, envelope: dict) -> None:
@@ -201,12 +208,18 @@ class Verifier:
         signature = headers.get("Signature-256")
         if not signature:
             raise VerificationError("missing Signature-256")
-        check_cert_url(url)
+        with self._lock:
+            chain = self._chains.get(url)
+            if chain is not None:
+                self._chains.move_to_end(url)
+        if chain is None:
+            check_cert_url(url)  # a cached URL passed this already; the check is a pure function of it
         try:
             raw = base64.b64decode(signature.strip(), validate=True)
         except (binascii.Error, ValueError):
             raise VerificationError("signature not base64") from None
-        chain = self._chain(url)
+        if chain is None:
+            chain = self._chain(url)
         now = self.clock()
         if not (chain.not_before <= now <= chain.not_after):
             raise VerificationError("signing certificate out of date")
@@ -216,11 +229,7 @@ class Verifier:
             raise VerificationError("bad signature") from None
 
     def _chain(self, url: str) -> _Chain:
-        with self._lock:
-            cached = self._chains.get(url)
-            if cached is not None:
-                self._chains.move_to_end(url)
-                return cached
+        """The validated chain for a checked URL: from the --cert-cache directory, else downloaded."""
         pem = self._read_cached(url)
         if pem is None:
             try:
@@ -231,11 +240,19 @@ class Verifier:
                 log.warning("certificate download failed: %s", type(exc).__name__)
                 raise VerificationError("certificate chain unavailable") from None
             self._write_cached(url, pem)
-        chain = self._validate(pem)
+        digest = hashlib.sha256(pem).digest()
         with self._lock:
+            chain = self._validated.get(digest)
+        if chain is None:
+            chain = self._validate(pem)  # raises for a bad chain: nothing is cached then
+        with self._lock:
+            self._validated[digest] = chain
+            self._validated.move_to_end(digest)
             self._chains[url] = chain
-            while len(self._chains) > MEMORY_CACHE_SIZE:
-                self._chains.popitem(last=False)
+            self._chains.move_to_end(url)
+            for cache in (self._chains, self._validated):
+                while len(cache) > MEMORY_CACHE_SIZE:
+                    cache.popitem(last=False)
         return chain
 
     def _read_cached(self, url: str) -> bytes | None:
@@ -275,13 +292,16 @@ class Verifier:
             raise VerificationError("no trusted roots")
         verifier = PolicyBuilder().store(self._store).time(now).build_server_verifier(x509.DNSName(ECHO_SAN))
         try:
-            verifier.verify(leaf, intermediates)
+            path = verifier.verify(leaf, intermediates)
         except ChainError:
             raise VerificationError("certificate chain not trusted") from None
         key = leaf.public_key()
         if not isinstance(key, rsa.RSAPublicKey):
             raise VerificationError("signing key not RSA")
-        return _Chain(key, leaf.not_valid_before_utc.timestamp(), leaf.not_valid_after_utc.timestamp())
+        # Cached, the chain is only good while every certificate on the verified path is in date.
+        path = list(path) or [leaf]
+        return _Chain(key, max(c.not_valid_before_utc for c in path).timestamp(),
+                      min(c.not_valid_after_utc for c in path).timestamp())
 
 
 def san_names(cert: x509.Certificate) -> list[str]:

@@ -259,3 +259,58 @@ def test_no_verify_warns_on_every_request(make_app, post, caplog):
         assert post(client, envelope()).status_code == 200
     warnings = [r for r in caplog.records if "--no-verify" in r.getMessage()]
     assert len(warnings) >= 3  # at start and on each request
+
+
+# ---------------------------------------------------------------- the chain cache keeps every per-request check
+
+
+def test_cached_chain_is_rechecked_against_the_clock(tmp_path, pki, trust_file):
+    """Validation is cached, but each request re-checks the signing certificate's dates and the signature."""
+    now = [time.time()]
+    put_chain(tmp_path / "cache", CERT_URL, pki["good"], pki["inter"])
+    verifier = v.Verifier(trust_roots=trust_file, cert_cache=str(tmp_path / "cache"), system_roots=False,
+                          clock=lambda: now[0])
+    body = json.dumps(envelope()).encode()
+    verifier.verify(signed_headers(body, pki["good"]), body, json.loads(body))
+    with pytest.raises(v.VerificationError, match="bad signature"):
+        verifier.verify(signed_headers(b"another body", pki["good"]), body, json.loads(body))
+    now[0] = pki["good"].cert.not_valid_after_utc.timestamp() + 1
+    body = json.dumps(envelope(ts=now[0])).encode()
+    with pytest.raises(v.VerificationError, match="out of date"):
+        verifier.verify(signed_headers(body, pki["good"]), body, json.loads(body))
+
+
+def test_validation_is_keyed_by_the_chain_bytes(tmp_path, pki, trust_file, monkeypatch):
+    """Two URLs serving the same bytes validate once; other bytes validate again; a bad chain is never cached."""
+    cache = tmp_path / "cache"
+    other = "https://s3.amazonaws.com/echo.api/other-name.pem"
+    put_chain(cache, CERT_URL, pki["good"], pki["inter"])
+    put_chain(cache, other, pki["good"], pki["inter"])
+    verifier = v.Verifier(trust_roots=trust_file, cert_cache=str(cache), system_roots=False)
+    calls = []
+    real = verifier._validate
+    monkeypatch.setattr(verifier, "_validate", lambda pem: calls.append(pem) or real(pem))
+    for url in (CERT_URL, other, CERT_URL, other):
+        body = json.dumps(envelope()).encode()
+        verifier.verify(signed_headers(body, pki["good"], url), body, json.loads(body))
+    assert len(calls) == 1
+    bad = "https://s3.amazonaws.com/echo.api/wrong-san.pem"
+    put_chain(cache, bad, pki["wrong_san"], pki["inter"])
+    for _ in range(2):
+        body = json.dumps(envelope()).encode()
+        with pytest.raises(v.VerificationError, match="lacks echo-api"):
+            verifier.verify(signed_headers(body, pki["wrong_san"], bad), body, json.loads(body))
+    assert len(calls) == 3
+
+
+def test_a_bad_url_is_refused_even_after_its_chain_was_used(tmp_path, pki, trust_file):
+    """Only URLs that passed the URL check are cached, so the cache never lets a bad URL form through."""
+    cache = tmp_path / "cache"
+    put_chain(cache, CERT_URL, pki["good"], pki["inter"])
+    verifier = v.Verifier(trust_roots=trust_file, cert_cache=str(cache), system_roots=False)
+    body = json.dumps(envelope()).encode()
+    verifier.verify(signed_headers(body, pki["good"]), body, json.loads(body))
+    bad = CERT_URL.replace("https://", "http://")
+    put_chain(cache, bad, pki["good"], pki["inter"])
+    with pytest.raises(v.VerificationError, match="not https"):
+        verifier.verify(signed_headers(body, pki["good"], bad), body, json.loads(body))
