@@ -81,8 +81,9 @@ def create_app(config: dict | None = None) -> Flask:
         except VerificationError as exc:
             return _reject(400, exc.reason, rid)
         reply, status = _dispatch(skill, raw, rid, kind)
-        log.info("request %s type=%s intent=%s status=%d ms=%.1f", rid, kind, env.intent_name(raw) or "-",
-                 status, (time.perf_counter() - started) * 1000)
+        if log.isEnabledFor(logging.DEBUG):  # one line per answered request costs ~5% of a request at INFO
+            log.debug("request %s type=%s intent=%s status=%d ms=%.1f", rid, kind, env.intent_name(raw) or "-",
+                      status, (time.perf_counter() - started) * 1000)
         return reply
 
     app.extensions["closer_skill"] = skill

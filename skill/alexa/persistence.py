@@ -8,6 +8,8 @@ read, apply the same effects in Python, put_item with a condition on a version a
 
 from __future__ import annotations
 
+import threading
+
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
@@ -33,22 +35,33 @@ class StoreAdapter(AbstractPersistenceAdapter):
 
     def __init__(self, store):
         self.store = store
+        # One SQLite connection per worker process, shared by its threads (gthread workers): a
+        # connection holds one transaction at a time, so its users take turns.
+        self._lock = threading.Lock()
 
     def get_attributes(self, request_envelope) -> dict:
         """The household's memory dict."""
-        return self.store.load(household_of(request_envelope))
+        household = household_of(request_envelope)
+        with self._lock:
+            return self.store.load(household)
 
     def apply(self, request_envelope, effects: list) -> dict:
         """Apply the engine's memory effects in one transaction; returns the new memory."""
-        return self.store.apply(household_of(request_envelope), list(effects or []))
+        household = household_of(request_envelope)
+        with self._lock:
+            return self.store.apply(household, list(effects or []))
 
     def save_attributes(self, request_envelope, attributes) -> None:
         """Replace the whole memory (ask-sdk's interface); the skill itself writes through `apply`."""
         save = getattr(self.store, "save", None)
         if save is None:
             raise PersistenceException("this store only takes effects (apply)")
-        save(household_of(request_envelope), dict(attributes))
+        household = household_of(request_envelope)
+        with self._lock:
+            save(household, dict(attributes))
 
     def delete_attributes(self, request_envelope) -> None:
         """Forget the household (AlexaSkillEvent.SkillDisabled)."""
-        self.store.forget(household_of(request_envelope))
+        household = household_of(request_envelope)
+        with self._lock:
+            self.store.forget(household)

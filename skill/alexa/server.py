@@ -21,8 +21,35 @@ def config_from_args(args) -> dict:
     }
 
 
+# gthread workers with keep-alive: Alexa (and wrk) keep connections open, and a sync worker closes
+# the connection after every response, so each request paid a TCP handshake and an accept. Two
+# threads per worker overlap one request's socket I/O with another's Python; more threads only add
+# GIL contention. The bench (bench/alexa_throughput.py) runs its bare app with these same options.
+WORKER_CLASS = "gthread"
+THREADS = 2
+KEEPALIVE_S = 75  # longer than wrk's or an HTTP client's idle gap; gthread closes idle ones after this
+BACKLOG = 512
+
+
+def gunicorn_options(host: str, port: int, workers: int) -> dict:
+    """The gunicorn settings `closer serve` runs with (and the benchmark measures)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": max(1, int(workers or 1)),
+        "worker_class": WORKER_CLASS,
+        "threads": THREADS,
+        "worker_connections": 1000,
+        "keepalive": KEEPALIVE_S,
+        "backlog": BACKLOG,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "accesslog": None,
+        "preload_app": False,
+    }
+
+
 class SkillServer(BaseApplication):
-    """gunicorn application: sync workers, each building its own app (own SQLite connection)."""
+    """gunicorn application: each worker builds its own app (own SQLite connection, own chain cache)."""
 
     def __init__(self, factory, options: dict):
         self.factory = factory
@@ -52,16 +79,7 @@ def run(args) -> int:
 
         return create_app(config)
 
-    options = {
-        "bind": f"{args.host}:{args.port}",
-        "workers": max(1, int(args.workers or 1)),
-        "worker_class": "sync",
-        "timeout": 30,
-        "graceful_timeout": 10,
-        "keepalive": 5,
-        "accesslog": None,
-        "preload_app": False,
-    }
+    options = gunicorn_options(args.host, args.port, args.workers)
     try:
         SkillServer(factory, options).run()
     except SystemExit as exc:
