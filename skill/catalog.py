@@ -33,6 +33,26 @@ def _normalize_phrase(phrase: str) -> str:
     return " ".join(p if _SLOT.fullmatch(p) else normalize(p) for p in parts if p.strip())
 
 
+_LEADING_FILLERS = ("okay", "ok", "so", "um", "uh", "erm", "well", "alright", "all right", "right", "hey",
+                    "closer together", "closer", "alexa", "and", "oh", "please", "can you", "could you",
+                    "would you", "can we", "could we", "let's just", "just", "i think", "yeah", "yes")
+_TRAILING_FILLERS = ("please", "thanks", "thank you", "now", "then", "okay", "ok", "closer", "for us")
+
+
+def strip_fillers(said: str) -> str:
+    """Drop words people put around a command ("okay closer, next one please")."""
+    changed = True
+    while changed and said:
+        changed = False
+        for word in _LEADING_FILLERS:
+            if said.startswith(word + " "):
+                said, changed = said[len(word) + 1:], True
+        for word in _TRAILING_FILLERS:
+            if said.endswith(" " + word):
+                said, changed = said[: -len(word) - 1], True
+    return said
+
+
 @dataclass(frozen=True)
 class Intent:
     name: str
@@ -111,10 +131,19 @@ class Catalog:
         return out
 
     def match(self, text: str, allowed: list[str] | None = None, cutoff: float = 0.84) -> Match | None:
-        """Match typed or recognized text to an intent: exact phrasings first, then slot patterns, then close variants."""
+        """Match typed or recognized text to an intent: exact phrasings first, then slot patterns, then
+        close variants; then the same again without filler words ("okay, next please")."""
         said = normalize(text)
         if not said:
             return None
+        found = self._match(said, allowed, cutoff)
+        if found is None:
+            bare = strip_fillers(said)
+            if bare and bare != said:
+                found = self._match(bare, allowed, cutoff)
+        return found
+
+    def _match(self, said: str, allowed: list[str] | None, cutoff: float) -> Match | None:
         live = set(allowed) | set(self.always_live) if allowed is not None else None
 
         def ok(name: str) -> bool:

@@ -1,0 +1,81 @@
+"""The intent catalog: every phrasing reaches its own intent, and people's extra words don't get in the way."""
+
+import pytest
+
+from skill.catalog import load_catalog, normalize
+from skill.engine import load_engine
+
+CATALOG = load_engine().catalog
+BUILTINS = ["AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.PauseIntent",
+            "AMAZON.ResumeIntent", "AMAZON.StartOverIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
+            "AMAZON.CancelIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.FallbackIntent"]
+CUSTOM = ["StartCheckInIntent", "StartExerciseIntent", "DoneIntent", "DeeperIntent", "LighterIntent",
+          "SlowerIntent", "FasterIntent", "TimeLeftIntent", "SwitchFirstIntent", "SetNamesIntent",
+          "SaveQuestionIntent", "SafetyIntent", "ForgetDataIntent"]
+
+
+def test_every_required_intent_is_in_the_catalog():
+    assert set(BUILTINS + CUSTOM) <= set(CATALOG.names)
+
+
+@pytest.mark.parametrize("name", [n for n in BUILTINS + CUSTOM if n != "AMAZON.FallbackIntent"])
+def test_intents_with_many_ways_to_say_them_have_at_least_six(name):
+    intent = CATALOG.by_name[name]
+    assert len(intent.phrases) >= 6, f"{name} has only {len(intent.phrases)} phrasings"
+    assert intent.help, f"{name} has no help text"
+
+
+def test_no_phrase_belongs_to_two_intents():
+    owner = {}
+    for intent in CATALOG.intents:
+        for phrase in intent.phrases:
+            assert owner.setdefault(phrase, intent.name) == intent.name, f"{phrase!r}: {owner[phrase]} and {intent.name}"
+
+
+@pytest.mark.parametrize("intent", CATALOG.intents, ids=lambda i: i.name)
+def test_every_phrase_matches_its_own_intent(intent):
+    for phrase in CATALOG.expand(intent.name, {"nameA": ["sam"], "nameB": ["alex"]}):
+        match = CATALOG.match(phrase)
+        assert match is not None and match.intent == intent.name, f"{phrase!r} -> {match}"
+
+
+@pytest.mark.parametrize("said,intent", [
+    ("Okay Closer, next one please!", "AMAZON.NextIntent"),
+    ("um, can you repeat that please", "AMAZON.RepeatIntent"),
+    ("So I think I'm done now", "DoneIntent"),
+    ("Our names are Robin and Kai.", "SetNamesIntent"),
+    ("could you start the listening exercise", "StartExerciseIntent"),
+    ("nxt question", "AMAZON.NextIntent"),
+])
+def test_people_add_words_and_typos(said, intent):
+    match = CATALOG.match(said)
+    assert match is not None and match.intent == intent
+
+
+@pytest.mark.parametrize("said", [
+    "my partner hurts me sometimes", "I don't feel safe at home right now", "honestly, he hits me when he drinks",
+    "I've been thinking I want to hurt myself", "I am scared of my partner",
+])
+def test_a_disclosure_inside_a_longer_sentence_is_still_heard(said):
+    assert CATALOG.match(said).intent == "SafetyIntent"
+
+
+@pytest.mark.parametrize("said", ["pass the salt", "how was your day at work", "the weather is nice", ""])
+def test_ordinary_talk_is_not_a_command(said):
+    assert CATALOG.match(said) is None
+
+
+def test_names_are_taken_from_the_slots():
+    match = CATALOG.match("our names are Robin and Kai")
+    assert match.slots == {"nameA": "robin", "nameB": "kai"}
+
+
+def test_normalize_straightens_quotes_and_punctuation():
+    assert normalize("I\u2019m   DONE!!") == "i'm done"
+
+
+def test_exercise_names_come_from_content():
+    content_names = set(load_engine().content.activity_names())
+    assert set(CATALOG.slot_values["EXERCISE_NAME"]) == content_names
+    fresh = load_catalog(["made up exercise"])
+    assert fresh.match("start the made up exercise").slots == {"exercise": "made up exercise"}
