@@ -1,0 +1,812 @@
+"""Command recognition restricted to what can be said now.
+
+One interface, two backends:
+
+- `PocketsphinxRecognizer`: the English model inside the pocketsphinx wheel; a JSGF
+  grammar per step. Non-command speech is absorbed by a garbage branch (a loop of
+  phones) that competes with the commands inside the same search, so table talk
+  decodes as garbage and gives no intent.
+- `VoskRecognizer`: a Vosk model with a phrase-list grammar plus "[unk]"; anything
+  decoded as "[unk]", outside the phrase table, or below a word-confidence threshold
+  gives no intent.
+
+Both share the streaming front: `accept(pcm)` feeds 16 kHz mono int16 audio, a voice
+activity endpointer finds where an utterance starts and ends, and `result()` hands
+back the last utterance's `Result` (or None). `set_expect(intents)` switches the
+grammar between utterances without reloading the model.
+
+Privacy: free speech is never transcribed. The recognizers only ever produce catalog
+phrasings (or garbage tokens, which are dropped at once); `Result.text` is None
+whenever no command was recognized. Nothing here logs what was said.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+RATE = 16000
+NAMES_PATH = Path(__file__).resolve().parent / "names.txt"
+FIRST_NAME = "AMAZON.FirstName"
+_SLOT = re.compile(r"\{(\w+)\}")
+_EXPAND_LIMIT = 400  # expand a slot phrase into plain phrases only up to this many
+
+
+class RecognizerError(Exception):
+    """A recognizer that cannot start (missing model, unusable grammar), with a clear message."""
+
+
+@dataclass
+class Result:
+    """What one utterance meant. `text` is the recognized command phrase, never free speech."""
+
+    text: str | None
+    intent: str | None
+    slots: dict = field(default_factory=dict)
+    confidence: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "intent": self.intent, "slots": dict(self.slots), "confidence": round(float(self.confidence), 3)}
+
+
+NO_COMMAND = Result(None, None, {}, 0.0)
+
+
+def load_first_names(path: Path = NAMES_PATH) -> list[str]:
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip().lower()
+        if line and not line.startswith("#") and line not in names:
+            names.append(line)
+    return names
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrasing of an intent; `words` may hold {slot} markers."""
+
+    intent: str
+    words: tuple[str, ...]
+    slots: dict  # slot name -> value type
+
+    @property
+    def slot_names(self) -> list[str]:
+        return [m.group(1) for w in self.words for m in [_SLOT.fullmatch(w)] if m]
+
+
+class CommandSet:
+    """The phrasings a recognizer may hear, per intent, with slot values; built from the catalog."""
+
+    def __init__(self, phrases: dict[str, list[Phrase]], values: dict[str, list[str]], always: list[str] | None = None):
+        self.phrases = phrases
+        self.values = values
+        self.always = list(always or [])
+
+    @classmethod
+    def from_catalog(cls, catalog, first_names: list[str] | None = None) -> CommandSet:
+        values = {k: list(v) for k, v in catalog.slot_values.items()}
+        values[FIRST_NAME] = list(first_names if first_names is not None else load_first_names())
+        phrases: dict[str, list[Phrase]] = {}
+        for intent in catalog.intents:
+            items = [Phrase(intent.name, tuple(p.split()), dict(intent.slots)) for p in intent.phrases]
+            if items:
+                phrases[intent.name] = items
+        return cls(phrases, values, catalog.always_live)
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, list[str]], always: list[str] | None = None) -> CommandSet:
+        """Plain phrases per intent (any language, no slots): for tests and other models."""
+        return cls({name: [Phrase(name, tuple(p.split()), {}) for p in items] for name, items in mapping.items()}, {}, always)
+
+    @property
+    def intents(self) -> list[str]:
+        return list(self.phrases)
+
+    def live(self, expect: list[str] | None) -> list[str]:
+        if expect is None:
+            return self.intents
+        unknown = [name for name in expect if name not in self.phrases and name != "AMAZON.FallbackIntent"]
+        if unknown:
+            raise RecognizerError(f"unknown intent(s): {', '.join(unknown)}")
+        names = [n for n in expect if n in self.phrases]
+        return names + [n for n in self.always if n not in names and n in self.phrases]
+
+    def restrict(self, keep_word) -> CommandSet:
+        """A copy without the phrases and slot values the model cannot say (keep_word(word) is False)."""
+        values = {k: [v for v in vals if all(keep_word(w) for w in v.split())] for k, vals in self.values.items()}
+        phrases = {}
+        for name, items in self.phrases.items():
+            ok = [p for p in items if all(_SLOT.fullmatch(w) or keep_word(w) for w in p.words)]
+            if ok:
+                phrases[name] = ok
+        return CommandSet(phrases, values, self.always)
+
+    def slot_values(self, phrase: Phrase, slot: str) -> list[str]:
+        return self.values.get(phrase.slots.get(slot, ""), [])
+
+    def expansions(self, phrase: Phrase) -> list[tuple[str, dict]] | None:
+        """Every concrete text of a phrase with its slots, or None when there would be too many."""
+        names = phrase.slot_names
+        if not names:
+            return [(" ".join(phrase.words), {})]
+        choices = [self.slot_values(phrase, s) for s in names]
+        total = 1
+        for c in choices:
+            total *= len(c)
+        if total == 0 or total > _EXPAND_LIMIT:
+            return None if total else []
+        out = []
+        for combo in product(*choices):
+            filled = dict(zip(names, combo))
+            text = " ".join(filled.get(m.group(1), w) if (m := _SLOT.fullmatch(w)) else w for w in phrase.words)
+            out.append((text, filled))
+        return out
+
+    def lookup(self, text: str, live: list[str]) -> tuple[str, dict] | None:
+        """The intent and slots of an exactly recognized phrase, if it is live."""
+        said = " ".join(text.split())
+        for name in live:
+            for phrase in self.phrases.get(name, []):
+                found = self._match(phrase, said)
+                if found is not None:
+                    return name, found
+        return None
+
+    def _match(self, phrase: Phrase, said: str) -> dict | None:
+        names = phrase.slot_names
+        if not names:
+            return {} if said == " ".join(phrase.words) else None
+        parts = []
+        for w in phrase.words:
+            m = _SLOT.fullmatch(w)
+            parts.append(f"(?P<{m.group(1)}>.+?)" if m else re.escape(w))
+        found = re.fullmatch(r"\s".join(parts), said)
+        if not found:
+            return None
+        slots = {k: v.strip() for k, v in found.groupdict().items()}
+        for slot, value in slots.items():
+            if value not in self.slot_values(phrase, slot):
+                return None
+        return slots
+
+
+# --------------------------------------------------------------------------- endpointing
+
+
+class Segmenter:
+    """Voice activity endpointing over a stream: emits ('start', pcm), ('speech', pcm), ('end', pcm).
+
+    The pcm given with 'start' includes `preroll` seconds before speech began; the one with
+    'end' holds `postroll` seconds after it ended, so decoders see some context either side.
+    """
+
+    def __init__(self, window: float = 0.45, ratio: float = 0.9, vad_mode: int = 1, preroll: float = 0.25, postroll: float = 0.2):
+        from pocketsphinx import Endpointer
+
+        self.ep = Endpointer(window=window, ratio=ratio, vad_mode=vad_mode, sample_rate=RATE)
+        self.frame_bytes = self.ep.frame_bytes
+        self.preroll = int(preroll * RATE) * 2
+        self.postroll = int(postroll * RATE) * 2
+        self._pending = b""
+        self._history: deque[bytes] = deque()
+        self._history_bytes = 0
+        self._consumed = 0  # bytes given to the endpointer so far
+        self._keep = int(RATE * 2 * (window + preroll + postroll + 1.0))
+        self.speech_end_time: float | None = None
+
+    def _remember(self, frame: bytes) -> None:
+        self._history.append(frame)
+        self._history_bytes += len(frame)
+        while self._history_bytes - len(self._history[0]) >= self._keep:
+            self._history_bytes -= len(self._history.popleft())
+
+    def _slice(self, start: int, stop: int) -> bytes:
+        """Raw bytes between absolute byte offsets, as far as the history still holds them."""
+        base = self._consumed - self._history_bytes
+        data = b"".join(self._history)
+        lo, hi = max(0, start - base), max(0, min(len(data), stop - base))
+        return data[lo:hi] if hi > lo else b""
+
+    def feed(self, pcm: bytes):
+        self._pending += pcm
+        n = self.frame_bytes
+        while len(self._pending) >= n:
+            frame, self._pending = self._pending[:n], self._pending[n:]
+            yield from self._frame(frame)
+
+    def _frame(self, frame: bytes):
+        was = self.ep.in_speech
+        self._remember(frame)
+        self._consumed += len(frame)
+        speech = self.ep.process(frame)
+        if speech is None:
+            return
+        if not was:
+            start = int(self.ep.speech_start * RATE) * 2
+            yield "start", self._slice(start - self.preroll, start) + speech
+        elif self.ep.in_speech:
+            yield "speech", speech
+        if not self.ep.in_speech:
+            end = int(self.ep.speech_end * RATE) * 2
+            self.speech_end_time = self.ep.speech_end
+            yield "end", (speech if was else b"") + self._slice(end, end + self.postroll)
+
+    def flush(self):
+        """End of the stream: close an utterance still open."""
+        tail, self._pending = self._pending, b""
+        if self.ep.in_speech:
+            rest = self.ep.end_stream(tail) or b""
+            self.speech_end_time = self.ep.speech_end
+            yield "end", rest + b"\0" * self.postroll
+
+
+def speech_span(pcm: bytes, **kwargs) -> tuple[int, int] | None:
+    """Byte offsets of the first speech start and last speech end in a clip, or None if silent."""
+    seg = Segmenter(**kwargs)
+    first = last = None
+    padded = pcm + b"\0" * (seg.frame_bytes * 40)
+    for kind, _ in seg.feed(padded):
+        if kind == "start" and first is None:
+            first = int(seg.ep.speech_start * RATE) * 2
+        if kind == "end":
+            last = int(seg.ep.speech_end * RATE) * 2
+    for kind, _ in seg.flush():
+        last = int(seg.ep.speech_end * RATE) * 2
+    if first is None:
+        return None
+    return first, max(last or len(pcm), first)
+
+
+# --------------------------------------------------------------------------- recognizer interface
+
+
+class Recognizer:
+    """Streaming command recognizer. Subclasses provide the decoder (`_compile`, `_begin`, `_feed`, `_end`)."""
+
+    backend = "none"
+
+    def __init__(self, commands: CommandSet, expect: list[str] | None = None, window: float = 0.45, dither: float = 6.0):
+        self.commands = commands
+        self.window = window
+        self._dither = dither
+        self._rng = np.random.default_rng(0)
+        self._segmenter = Segmenter(window=window)
+        self._results: deque[Result] = deque()
+        self._in_utt = False
+        self.live: list[str] = []
+        self.set_expect(expect)
+
+    # -- public API
+    def set_expect(self, intents: list[str] | None) -> None:
+        """Listen for these intents (plus the always-live ones) from the next utterance on."""
+        live = self.commands.live(intents)
+        if live != self.live or not hasattr(self, "_grammar_key"):
+            self._grammar_key = self._compile(live)
+            self.live = live
+
+    def accept(self, pcm: bytes) -> bool:
+        """Feed audio; True when an utterance ended during it (then call `result()`)."""
+        ended = False
+        for kind, data in self._segmenter.feed(pcm):
+            ended |= self._on(kind, data)
+        return ended
+
+    def flush(self) -> bool:
+        """End of input: finish an utterance still open. True if one ended."""
+        ended = False
+        for kind, data in self._segmenter.flush():
+            ended |= self._on(kind, data)
+        return ended
+
+    def result(self) -> Result | None:
+        """The oldest finished utterance's result not yet taken, or None."""
+        return self._results.popleft() if self._results else None
+
+    @property
+    def in_speech(self) -> bool:
+        return self._in_utt
+
+    def reset(self) -> None:
+        """Forget any partial utterance and queued results (e.g. after the companion spoke)."""
+        if self._in_utt:
+            self._end()
+        self._in_utt = False
+        self._results.clear()
+        self._segmenter = Segmenter(window=self.window)
+
+    def recognize(self, pcm: bytes) -> Result:
+        """One clip, one utterance: decode from the first speech to the last (pauses included)."""
+        span = speech_span(pcm, window=self.window)
+        if span is None:
+            return NO_COMMAND
+        pre, post = int(0.25 * RATE) * 2, int(0.25 * RATE) * 2
+        start, stop = max(0, span[0] - pre), span[1] + post
+        clip = pcm[start:stop]
+        if stop > len(pcm):
+            clip += b"\0" * (stop - len(pcm))
+        self._begin()
+        self._feed(self._dithered(clip))
+        return self._finish()
+
+    # -- internals
+    def _on(self, kind: str, data: bytes) -> bool:
+        if kind == "start":
+            self._begin()
+            self._in_utt = True
+        if not self._in_utt:
+            return False
+        if data:
+            self._feed(self._dithered(data))
+        if kind == "end":
+            self._in_utt = False
+            self._results.append(self._finish())
+            return True
+        return False
+
+    def _dithered(self, pcm: bytes) -> bytes:
+        """Add faint noise: digital silence (all zeros) upsets the decoders' normalisation."""
+        if not self._dither or not pcm:
+            return pcm
+        x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
+        x += self._rng.normal(0.0, self._dither, x.shape).astype(np.float32)
+        return np.clip(np.round(x), -32768, 32767).astype("<i2").tobytes()
+
+    def _finish(self) -> Result:
+        text, confidence = self._end()
+        if not text:
+            return NO_COMMAND
+        found = self.commands.lookup(text, self.live)
+        if found is None:
+            return NO_COMMAND
+        intent, slots = found
+        return Result(" ".join(text.split()), intent, slots, confidence)
+
+    def _compile(self, live: list[str]):
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _feed(self, pcm: bytes) -> None:
+        raise NotImplementedError
+
+    def _end(self) -> tuple[str | None, float]:
+        """Close the utterance: (recognized command text or None, confidence 0..1)."""
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------- a command language model
+
+
+def sentences_for(commands: CommandSet, live: list[str]) -> list[tuple[list[str], float]]:
+    """Weighted training sentences for a command language model: every live phrase, slots filled.
+
+    Each phrasing weighs 1 in all, shared among its fillings, so a phrase with a hundred
+    names does not drown the others. Big slot types (first names) are filled one slot at a
+    time (the others with their first value): the n-grams then allow every combination.
+    """
+    out: list[tuple[list[str], float]] = []
+    for name in live:
+        for phrase in commands.phrases.get(name, []):
+            expanded = commands.expansions(phrase)
+            if expanded is not None:
+                out.extend((text.split(), 1.0 / len(expanded)) for text, _ in expanded)
+                continue
+            filled: list[list[str]] = []
+            for slot in phrase.slot_names:
+                for value in commands.slot_values(phrase, slot):
+                    words = []
+                    for w in phrase.words:
+                        m = _SLOT.fullmatch(w)
+                        if not m:
+                            words.append(w)
+                        else:
+                            vals = commands.slot_values(phrase, m.group(1))
+                            words.extend((value if m.group(1) == slot else vals[0]).split())
+                    filled.append(words)
+            out.extend((words, 1.0 / len(filled)) for words in filled)
+    return out
+
+
+def arpa(sentences: list[tuple[list[str], float]], extra_unigrams: list[str] = (), extra_mass: float = 0.0, backoff: float = 0.1) -> str:
+    """A trigram ARPA language model (Witten-Bell backoff over weighted counts), written without external tools.
+
+    `extra_unigrams` share `extra_mass` of the unigram probability (the garbage phones);
+    `backoff` scales the mass left for unseen continuations (small: a tight command model).
+    """
+    import math
+    from collections import defaultdict
+
+    follow = [defaultdict(lambda: defaultdict(float)) for _ in range(3)]  # order -> context -> word -> count
+    for words, weight in sentences:
+        seq = ["<s>"] + list(words) + ["</s>"]
+        for n in range(3):
+            for i in range(max(0, 1 - n) if n == 0 else 0, len(seq) - n):
+                gram = tuple(seq[i : i + n + 1])
+                if gram == ("<s>",):
+                    continue
+                follow[n][gram[:-1]][gram[-1]] += weight
+    unigram_counts = follow[0][()]
+    words_seen = sorted(unigram_counts)
+    vocab = words_seen + [w for w in extra_unigrams if w not in unigram_counts]
+    total = sum(unigram_counts.values())
+    base = 1.0 - extra_mass
+    uni = {w: base * unigram_counts[w] / total for w in words_seen}
+    for w in extra_unigrams:
+        uni[w] = extra_mass / max(1, len(extra_unigrams))
+    probs: list[dict] = [{}, {}, {}]
+    alphas: list[dict] = [{}, {}, {}]
+
+    def backed(w: str, ctx: tuple) -> float:
+        if not ctx:
+            return uni.get(w, 0.0)
+        if ctx + (w,) in probs[len(ctx)]:
+            return probs[len(ctx)][ctx + (w,)]
+        return alphas[len(ctx)].get(ctx, 1.0) * backed(w, ctx[1:])
+
+    for n in (1, 2):
+        for ctx, nexts in follow[n].items():
+            c, types = sum(nexts.values()), len(nexts)
+            seen_mass = lower_mass = 0.0
+            for w, cw in nexts.items():
+                p = cw / (c + backoff * types)
+                probs[n][ctx + (w,)] = p
+                seen_mass += p
+                lower_mass += backed(w, ctx[1:])
+            alphas[n][ctx] = (1.0 - seen_mass) / max(1e-9, 1.0 - lower_mass)
+    log10 = lambda x: math.log10(x) if x > 0 else -99.0  # noqa: E731
+    lines = ["\\data\\", f"ngram 1={len(vocab) + 1}", f"ngram 2={len(probs[1])}", f"ngram 3={len(probs[2])}", "", "\\1-grams:"]
+    lines.append(f"-99.0000 <s> {log10(alphas[1].get(('<s>',), 1.0)):.4f}")
+    for w in vocab:
+        a = alphas[1].get((w,))
+        lines.append(f"{log10(uni[w]):.4f} {w}" + (f" {log10(a):.4f}" if a is not None else ""))
+    lines += ["", "\\2-grams:"]
+    for gram, p in sorted(probs[1].items()):
+        a = alphas[2].get(gram)
+        lines.append(f"{log10(p):.4f} {' '.join(gram)}" + (f" {log10(a):.4f}" if a is not None else ""))
+    lines += ["", "\\3-grams:"]
+    lines += [f"{log10(p):.4f} {' '.join(g)}" for g, p in sorted(probs[2].items())]
+    lines += ["", "\\end\\", ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- pocketsphinx
+
+_PHONES = (
+    "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH"
+).split()
+_GARBAGE_PREFIX = "zzgarbage"
+
+
+def _factor(seqs: list[tuple[str, ...]]) -> str:
+    """JSGF for a set of token sequences, sharing common prefixes (fewer active paths, faster search)."""
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    ends = False
+    for seq in seqs:
+        if not seq:
+            ends = True
+        else:
+            groups.setdefault(seq[0], []).append(seq[1:])
+    alts = []
+    for head, rests in groups.items():
+        tail = _factor(rests)
+        alts.append(f"{head} {tail}".strip() if tail else head)
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "( " + " | ".join(alts) + " )"
+    return f"[ {body} ]" if ends else body
+
+
+class PocketsphinxRecognizer(Recognizer):
+    """A JSGF grammar of the live phrasings decides what was said; a second decode checks it.
+
+    The grammar decode alone forces any sound onto its nearest phrase. So the same audio also
+    runs through a tight command language model (n-grams of the live phrasings plus a loop of
+    garbage phones). The grammar's answer is kept only when that looser decode heard the same
+    command, or nearly (`agreement`); table talk comes out of it as garbage or as words that
+    form no phrase. Both decodes only know command words: free speech is never transcribed.
+    """
+
+    backend = "pocketsphinx"
+
+    def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,
+                 backoff: float = 0.01, agreement: float = 0.6, verify: bool = True,
+                 hmm: str | None = None, dictionary: str | None = None, decoder_options: dict | None = None, **kwargs):
+        try:
+            from pocketsphinx import Decoder, get_model_path
+        except ImportError:
+            raise RecognizerError("pocketsphinx is not installed (pip install pocketsphinx)") from None
+        model = Path(get_model_path()) / "en-us"
+        config = dict(
+            hmm=hmm or str(model / "en-us"),
+            dict=dictionary or str(model / "cmudict-en-us.dict"),
+            lm=None,
+            samprate=RATE,
+            loglevel="FATAL",
+            bestpath=False,
+        )
+        config.update(decoder_options or {})
+        try:
+            self.decoder = Decoder(**config)
+            self.checker = Decoder(**config) if verify else None
+        except (RuntimeError, ValueError) as exc:
+            raise RecognizerError(f"pocketsphinx could not load its model ({exc})") from None
+        self.garbage_weight = garbage_weight
+        self.backoff = backoff
+        self.agreement = agreement
+        self._searches: dict[tuple, str] = {}
+        if self.checker is not None:
+            self._add_garbage_words(self.checker)
+        known = self._make_pronounceable(commands, self.decoder)
+        if self.checker is not None:
+            self._make_pronounceable(commands, self.checker)
+        super().__init__(commands.restrict(known), expect, **kwargs)
+
+    @staticmethod
+    def _add_garbage_words(decoder) -> None:
+        for i, phone in enumerate(_PHONES):
+            decoder.add_word(f"{_GARBAGE_PREFIX}{phone.lower()}", phone, update=(i == len(_PHONES) - 1))
+
+    @staticmethod
+    def _make_pronounceable(commands: CommandSet, decoder):
+        """Add words missing from the dictionary when they are plurals or compounds of known words."""
+        words = {w for items in commands.phrases.values() for p in items for w in p.words if not _SLOT.fullmatch(w)}
+        words |= {w for vals in commands.values.values() for v in vals for w in v.split()}
+        lookup = decoder.lookup_word
+        missing = sorted(w for w in words if lookup(w) is None)
+        prons: dict[str, str] = {}
+        for word in missing:
+            if word.endswith("s") and lookup(word[:-1]):
+                prons[word] = lookup(word[:-1]) + " Z"
+                continue
+            for cut in range(2, len(word) - 1):
+                a, b = lookup(word[:cut]), lookup(word[cut:])
+                if a and b:
+                    prons[word] = f"{a} {b}"
+                    break
+        added = list(prons)
+        for i, word in enumerate(added):
+            decoder.add_word(word, prons[word], update=(i == len(added) - 1))
+        unknown = len(missing) - len(added)
+        if unknown:
+            log.info("pocketsphinx: %d catalog word(s) not pronounceable, their phrases are left out", unknown)
+        return lambda w: lookup(w) is not None
+
+    def _jsgf(self, live: list[str]) -> str:
+        rules, seqs, used_types = [], [], {}
+        for name in live:
+            for phrase in self.commands.phrases.get(name, []):
+                words = []
+                for w in phrase.words:
+                    m = _SLOT.fullmatch(w)
+                    if m:
+                        slot_type = phrase.slots.get(m.group(1), "")
+                        rule = used_types.setdefault(slot_type, f"slot{len(used_types)}")
+                        words.append(f"<{rule}>")
+                    else:
+                        words.append(w)
+                seqs.append(tuple(words))
+        seqs = list(dict.fromkeys(seqs))
+        if not seqs:
+            raise RecognizerError("no phrases to listen for at this step")
+        for slot_type, rule in used_types.items():
+            values = self.commands.values.get(slot_type) or []
+            if not values:
+                raise RecognizerError(f"no values for slot type {slot_type}")
+            rules.append(f"<{rule}> = {_factor([tuple(v.split()) for v in values])};")
+        head = ["#JSGF V1.0;", "grammar closer;", f"public <command> = {_factor(seqs)};"]
+        return "\n".join(head + rules) + "\n"
+
+    def _compile(self, live: list[str]):
+        key = tuple(sorted(live))
+        name = self._searches.get(key)
+        if name is None:
+            name = f"step{len(self._searches)}"
+            try:
+                self.decoder.add_jsgf_string(name, self._jsgf(live))
+                if self.checker is not None:
+                    self._add_command_lm(name, live)
+            except (ValueError, RuntimeError) as exc:
+                raise RecognizerError(f"pocketsphinx rejected the grammar ({exc})") from None
+            self._searches[key] = name
+        self.decoder.activate_search(name)
+        if self.checker is not None:
+            self.checker.activate_search(name)
+        return key
+
+    def _add_command_lm(self, name: str, live: list[str]) -> None:
+        import os
+        import tempfile
+
+        garbage = [f"{_GARBAGE_PREFIX}{p.lower()}" for p in _PHONES]
+        text = arpa(sentences_for(self.commands, live), garbage, self.garbage_weight, self.backoff)
+        fd, path = tempfile.mkstemp(suffix=".arpa")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            self.checker.add_lm_file(name, path)
+        finally:
+            os.unlink(path)
+
+    def _decoders(self):
+        return [self.decoder] + ([self.checker] if self.checker is not None else [])
+
+    def _begin(self) -> None:
+        for d in self._decoders():
+            d.start_utt()
+
+    def _feed(self, pcm: bytes) -> None:
+        for d in self._decoders():
+            d.process_raw(pcm, False, False)
+
+    def _end(self) -> tuple[str | None, float]:
+        for d in self._decoders():
+            d.end_utt()
+        hyp = self.decoder.hyp()
+        if hyp is None or not hyp.hypstr.strip():
+            return None, 0.0
+        text = " ".join(w for w in hyp.hypstr.split() if not w.startswith("<"))
+        if self.checker is None:
+            return text, 1.0
+        check = self.checker.hyp()
+        heard = [w for w in (check.hypstr.split() if check else []) if not w.startswith("<") and not w.startswith("[")]
+        agreement = _similarity(text.split(), heard)
+        heard.clear()  # the check decode is only compared, never kept
+        if agreement < self.agreement:
+            return None, agreement
+        return text, agreement
+
+
+def _similarity(a: list[str], b: list[str]) -> float:
+    """Word-sequence similarity in [0, 1] (garbage phones count as unmatched words)."""
+    import difflib
+
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+# --------------------------------------------------------------------------- vosk
+
+
+class VoskRecognizer(Recognizer):
+    """Vosk with a phrase-list grammar and "[unk]"; switches grammar with SetGrammar, no model reload."""
+
+    backend = "vosk"
+
+    def __init__(self, commands: CommandSet, model_path: str | Path, expect: list[str] | None = None,
+                 min_confidence: float = 0.6, model=None, **kwargs):
+        try:
+            import vosk
+        except ImportError:
+            raise RecognizerError("vosk is not installed (pip install vosk)") from None
+        vosk.SetLogLevel(-1)
+        if model is None:
+            path = Path(model_path)
+            if not (path / "am").is_dir() and not (path / "final.mdl").exists():
+                raise RecognizerError(f"{path} is not a Vosk model directory (no am/ inside)")
+            try:
+                model = vosk.Model(str(path))
+            except Exception as exc:  # vosk raises a bare Exception
+                raise RecognizerError(f"Vosk could not load the model in {path} ({exc})") from None
+        self.model = model
+        self.min_confidence = min_confidence
+        self._rec = None
+        self._vosk = vosk
+        known = lambda w: model.vosk_model_find_word(w) >= 0  # noqa: E731
+        super().__init__(commands.restrict(known), expect, **kwargs)
+
+    def grammar_phrases(self, live: list[str]) -> list[str]:
+        """The phrase list for Vosk: every live phrase expanded, slot phrases too big to expand as fragments."""
+        out: list[str] = []
+        for name in live:
+            for phrase in self.commands.phrases.get(name, []):
+                expanded = self.commands.expansions(phrase)
+                if expanded is not None:
+                    out.extend(text for text, _ in expanded)
+                    continue
+                # Too many combinations (names): give the words between slots and the slot values as
+                # separate phrases; Vosk's grammar lets phrases follow one another, and `lookup`
+                # accepts only a full, valid phrase afterwards.
+                chunk: list[str] = []
+                for w in phrase.words:
+                    m = _SLOT.fullmatch(w)
+                    if m:
+                        if chunk:
+                            out.append(" ".join(chunk))
+                        chunk = []
+                        out.extend(self.commands.slot_values(phrase, m.group(1)))
+                    else:
+                        chunk.append(w)
+                if chunk:
+                    out.append(" ".join(chunk))
+        out = list(dict.fromkeys(out))
+        if not out:
+            raise RecognizerError("no phrases to listen for at this step")
+        return out + ["[unk]"]
+
+    def _compile(self, live: list[str]):
+        grammar = json.dumps(self.grammar_phrases(live), ensure_ascii=False)
+        if self._rec is None:
+            self._rec = self._vosk.KaldiRecognizer(self.model, float(RATE), grammar)
+            self._rec.SetWords(True)
+        else:
+            self._rec.SetGrammar(grammar)
+        return tuple(live)
+
+    def _begin(self) -> None:
+        self._rec.Reset()
+
+    def _feed(self, pcm: bytes) -> None:
+        self._rec.AcceptWaveform(pcm)
+
+    def _end(self) -> tuple[str | None, float]:
+        out = json.loads(self._rec.FinalResult())
+        words = out.get("result") or []
+        text = out.get("text", "")
+        if not text or "[unk]" in text.split():
+            return None, 0.0
+        confidence = min((float(w.get("conf", 0.0)) for w in words), default=0.0)
+        if confidence < self.min_confidence:
+            return None, confidence
+        return text, confidence
+
+
+# --------------------------------------------------------------------------- choosing a backend
+
+
+def build_commands(exercise_names: list[str] | None = None):
+    """The catalog's command set, with exercise names from content."""
+    from skill.catalog import load_catalog
+
+    names = exercise_names if exercise_names is not None else content_exercise_names()
+    return CommandSet.from_catalog(load_catalog(names))
+
+
+def content_exercise_names(root: Path | None = None) -> list[str]:
+    """The `names` of every exercise, ritual and ladder in prompts/."""
+    import yaml
+
+    root = root or Path(__file__).resolve().parent.parent / "prompts"
+    names: list[str] = []
+    for kind in ("exercises", "rituals", "ladder"):
+        for path in sorted((root / kind).glob("*.yaml")):
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except (OSError, yaml.YAMLError):
+                continue
+            for name in data.get("names") or [] if isinstance(data, dict) else []:
+                if str(name) not in names:
+                    names.append(str(name))
+    return names
+
+
+def open_recognizer(stt: str | None = None, model: str | None = None, expect: list[str] | None = None,
+                    commands: CommandSet | None = None, say=None) -> Recognizer:
+    """The recognizer to use: Vosk when a model is found (or asked for), else pocketsphinx, saying so."""
+    from local_voice.models import find_vosk_model
+
+    commands = commands or build_commands()
+    say = say or (lambda message: None)
+    if stt == "pocketsphinx":
+        return PocketsphinxRecognizer(commands, expect)
+    found = find_vosk_model(model)
+    if found is None:
+        if stt == "vosk" or model:
+            where = model or "the models directory or $CLOSER_VOSK_MODEL"
+            raise RecognizerError(f"no Vosk model found in {where}; run `closer models fetch` or use --stt pocketsphinx")
+        say("No Vosk model found; using pocketsphinx (run `closer models fetch` for better accuracy).")
+        return PocketsphinxRecognizer(commands, expect)
+    return VoskRecognizer(commands, found, expect)

@@ -1,0 +1,164 @@
+"""Speech out: pyttsx3 (espeak-ng on Linux) rendered to audio, never played by pyttsx3 itself.
+
+pyttsx3 2.99 has two defects this module works around:
+- `runAndWait()` can return before a `save_to_file` WAV exists: we wait for the
+  "finished-utterance" callback and then for the file itself.
+- `say()` shells out to `aplay`: we never call it; audio goes through local_voice.audio,
+  so the caller knows exactly when speech ends.
+
+Rendered static prompts are cached on disk, keyed by text, voice and rate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from local_voice.wavio import Audio, WavError, read_wav, write_wav
+
+DEFAULT_RATE_WPM = 165
+
+
+class SpeechError(Exception):
+    """Speech could not be rendered, with a message fit to show a person."""
+
+
+class Speaker:
+    """Renders text to audio with one pyttsx3 engine (espeak-ng can only start once per process)."""
+
+    _engine = None
+    _lock = threading.Lock()
+
+    def __init__(self, voice: str | None = None, rate: int | None = None, cache_dir: str | Path | None = None):
+        self.voice = voice
+        self.rate = rate or DEFAULT_RATE_WPM
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+
+    @classmethod
+    def _get_engine(cls):
+        if cls._engine is None:
+            try:
+                import pyttsx3
+            except ImportError:
+                raise SpeechError("pyttsx3 is not installed (pip install pyttsx3)") from None
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    cls._engine = pyttsx3.init("espeak" if sys.platform.startswith("linux") else None)
+            except Exception as exc:  # pyttsx3 raises whatever its driver raises
+                raise SpeechError(f"the speech engine could not start ({exc}); on Debian: apt-get install espeak-ng") from None
+        return cls._engine
+
+    def voices(self) -> list[str]:
+        with self._lock:
+            return [v.id for v in self._get_engine().getProperty("voices")]
+
+    def cache_key(self, text: str) -> str:
+        raw = f"{self.voice or ''}\x00{self.rate}\x00{text}".encode("utf-8")
+        return hashlib.sha256(raw).hexdigest()[:32]
+
+    def render(self, text: str, rate_hz: int | None = None, cache: bool = False) -> Audio:
+        """Text to mono int16 audio (at the engine's rate, or resampled to rate_hz)."""
+        if not text or not text.strip():
+            raise SpeechError("nothing to say")
+        cached = self.cache_dir / f"{self.cache_key(text)}.wav" if (cache and self.cache_dir) else None
+        if cached is not None and cached.exists():
+            try:
+                return read_wav(cached, rate_hz) if rate_hz else _read_native(cached)
+            except WavError:
+                cached.unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory(prefix="closer-tts-") as tmp:
+            path = Path(tmp) / "speech.wav"
+            self._render_to_file(text, path)
+            audio = _read_native(path)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            part = cached.with_suffix(".part")
+            write_wav(part, audio.samples, audio.rate)
+            os.replace(part, cached)
+        if rate_hz and rate_hz != audio.rate:
+            return read_wav(_wav_bytes(audio), rate_hz)
+        return audio
+
+    def _render_to_file(self, text: str, path: Path, timeout: float = 60.0) -> None:
+        with self._lock:
+            engine = self._get_engine()
+            finished = threading.Event()
+
+            def on_finish(name, completed):
+                finished.set()
+
+            token = engine.connect("finished-utterance", on_finish)
+            try:
+                try:
+                    if self.voice:
+                        engine.setProperty("voice", self.voice)
+                    engine.setProperty("rate", int(self.rate))
+                except (ValueError, KeyError) as exc:
+                    raise SpeechError(f"unknown voice or rate ({exc})") from None
+                with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
+                    engine.save_to_file(text, str(path))
+                    engine.runAndWait()
+                    finished.wait(timeout)  # runAndWait may return before the callback and the file
+            finally:
+                engine.disconnect(token)
+            deadline = time.monotonic() + 5.0
+            while not _complete_wav(path) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if not finished.is_set() or not _complete_wav(path):
+                raise SpeechError("the speech engine did not finish rendering")
+
+
+def _complete_wav(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 44 and read_wav(path) is not None
+    except (OSError, WavError):
+        return False
+
+
+def _read_native(path: Path) -> Audio:
+    import wave
+
+    with wave.open(str(path), "rb") as w:
+        rate = w.getframerate()
+    return read_wav(path, rate)
+
+
+def _wav_bytes(audio: Audio) -> bytes:
+    buf = io.BytesIO()
+    import wave
+
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(audio.rate)
+        w.writeframes(audio.pcm())
+    return buf.getvalue()
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("closer-together", appauthor=False)) / "speech"
+
+
+def run_say(args) -> int:
+    """`closer say TEXT --out FILE.wav [--voice V] [--rate WPM]`."""
+    speaker = Speaker(voice=getattr(args, "voice", None), rate=getattr(args, "rate", None))
+    try:
+        audio = speaker.render(args.text)
+        write_wav(args.out, audio.samples, audio.rate)
+    except SpeechError as exc:
+        print(f"closer say: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"closer say: cannot write {args.out} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    print(f"{args.out}: {audio.seconds:.2f} s at {audio.rate} Hz")
+    return 0
