@@ -8,18 +8,32 @@ from skill.store import StoreError
 
 
 def _voice_available(args) -> tuple[bool, str]:
+    """Whether a microphone and a speaker can be used, and if not, why."""
+    from . import audio
+
     try:
-        from . import audio
-    except Exception as err:  # noqa: BLE001 - any import failure means no voice here
-        return False, f"audio support is not available ({err.__class__.__name__}: {err})"
-    return audio.devices_available(args.input_device, args.output_device)
+        audio.pick_device(args.input_device, "input")
+        audio.pick_device(args.output_device, "output")
+    except audio.AudioError as err:
+        return False, str(err)
+    return True, ""
+
+
+def _print_devices() -> int:
+    from . import audio
+
+    try:
+        print(audio.format_devices(audio.list_devices()))
+    except audio.AudioError as err:
+        print(f"closer local: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def run(args) -> int:
     """Run the local companion."""
     if args.list_devices:
-        from . import audio
-        return audio.print_devices()
+        return _print_devices()
     from .companion import Companion
 
     try:
