@@ -522,7 +522,7 @@ class PocketsphinxRecognizer(Recognizer):
     backend = "pocketsphinx"
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,
-                 backoff: float = 0.01, agreement: float = 0.6, verify: bool = True,
+                 backoff: float = 0.01, agreement: float = 0.45, verify: bool = True,
                  hmm: str | None = None, dictionary: str | None = None, decoder_options: dict | None = None, **kwargs):
         try:
             from pocketsphinx import Decoder, get_model_path

@@ -96,10 +96,13 @@ class Speaker:
 
             token = engine.connect("finished-utterance", on_finish)
             try:
+                # engine.setProperty is queued and, after a first runAndWait, can be applied
+                # only after the next utterance: set the driver's properties directly.
+                driver = getattr(getattr(engine, "proxy", None), "_driver", None) or engine
                 try:
                     if self.voice:
-                        engine.setProperty("voice", self.voice)
-                    engine.setProperty("rate", int(self.rate))
+                        driver.setProperty("voice", self.voice)
+                    driver.setProperty("rate", int(self.rate))
                 except (ValueError, KeyError) as exc:
                     raise SpeechError(f"unknown voice or rate ({exc})") from None
                 with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."

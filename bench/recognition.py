@@ -1,0 +1,140 @@
+"""Recognition benchmark: accuracy on synthesized commands, false triggers on table talk,
+real-time factor and decode time after the end of speech, per backend.
+
+    taskset -c 0 .venv/bin/python bench/recognition.py [--backend pocketsphinx|vosk|both]
+        [--per-intent N | --all] [--voices N] [--agreement X] [--model PATH]
+
+Speech is synthesized with espeak-ng (several voices and rates, every other clip with
+light background noise). Latency is measured by streaming each clip in 30 ms blocks and
+timing from the block that completes the utterance to the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from local_voice import recognize as R  # noqa: E402
+from local_voice.models import find_vosk_model  # noqa: E402
+from tests.voice.speech import TABLE_TALK, VOICES, load, synth  # noqa: E402
+
+
+def command_sample(commands, per_intent: int | None, seed: int = 7):
+    rng = random.Random(seed)
+    names = commands.values.get(R.FIRST_NAME) or ["sam", "alex"]
+    out = []
+    for intent in commands.intents:
+        texts = []
+        for phrase in commands.phrases[intent]:
+            expanded = commands.expansions(phrase)
+            if expanded is None:
+                a, b = rng.sample(names, 2)
+                expanded = [(" ".join(a if w == "{nameA}" else b if w == "{nameB}" else w for w in phrase.words), {})]
+            texts.extend(t for t, _ in expanded)
+        chosen = texts if per_intent is None else rng.sample(texts, min(per_intent, len(texts)))
+        out.extend((intent, t) for t in chosen)
+    return out
+
+
+def stream_latency(rec: R.Recognizer, pcm: bytes) -> float | None:
+    """Seconds from feeding the block where speech was found to have ended, to having the result."""
+    rec.reset()
+    silence = b"\0" * int(0.9 * 16000) * 2
+    data = silence + pcm + silence
+    for i in range(0, len(data), 960):
+        t = time.perf_counter()
+        if rec.accept(data[i : i + 960]):
+            rec.result()
+            return time.perf_counter() - t
+    rec.flush()
+    return None
+
+
+def run_backend(rec: R.Recognizer, sample, voices, cache: Path) -> dict:
+    right = total = 0
+    audio_seconds = cpu = 0.0
+    wrong = []
+    latencies = []
+    for k, (intent, text) in enumerate(sample):
+        for v, (voice, rate) in enumerate(voices):
+            audio = load(synth(text, cache, voice, rate), noise=bool((k + v) % 2), seed=k * 31 + v)
+            t = time.process_time()
+            got = rec.recognize(audio.pcm())
+            cpu += time.process_time() - t
+            audio_seconds += audio.seconds
+            total += 1
+            if got.intent == intent:
+                right += 1
+            else:
+                wrong.append((intent, text, voice, rate, got.intent))
+            if v == 0 and k % 5 == 0:
+                lat = stream_latency(rec, audio.pcm())
+                if lat is not None:
+                    latencies.append(lat)
+    hits = 0
+    for k, text in enumerate(TABLE_TALK):
+        for v, (voice, rate) in enumerate(voices[:2]):
+            got = rec.recognize(load(synth(text, cache, voice, rate), noise=bool((k + v) % 2), seed=k).pcm())
+            hits += got.intent is not None
+    return {
+        "accuracy": right / max(1, total),
+        "right": right,
+        "total": total,
+        "table_talk_hits": hits,
+        "table_talk_total": len(TABLE_TALK) * min(2, len(voices)),
+        "rtf": cpu / max(1e-9, audio_seconds),
+        "latency_median": statistics.median(latencies) if latencies else float("nan"),
+        "latency_p95": sorted(latencies)[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+        "wrong": wrong,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["pocketsphinx", "vosk", "both"], default="both")
+    parser.add_argument("--per-intent", type=int, default=3)
+    parser.add_argument("--all", action="store_true", help="every catalog phrasing (slow)")
+    parser.add_argument("--voices", type=int, default=len(VOICES))
+    parser.add_argument("--agreement", type=float, help="pocketsphinx verification threshold")
+    parser.add_argument("--model", help="Vosk model directory")
+    parser.add_argument("--show-wrong", action="store_true")
+    args = parser.parse_args(argv)
+    commands = R.build_commands()
+    sample = command_sample(commands, None if args.all else args.per_intent)
+    voices = VOICES[: args.voices]
+    cache = Path(tempfile.gettempdir()) / "closer-bench-speech"
+    backends = []
+    if args.backend in ("pocketsphinx", "both"):
+        kw = {} if args.agreement is None else {"agreement": args.agreement}
+        t = time.perf_counter()
+        backends.append(("pocketsphinx", R.PocketsphinxRecognizer(commands, **kw), time.perf_counter() - t))
+    if args.backend in ("vosk", "both"):
+        model = find_vosk_model(args.model)
+        if model is None:
+            print("vosk: skipped, no English Vosk model found (closer models fetch, --model or $CLOSER_VOSK_MODEL)")
+        else:
+            t = time.perf_counter()
+            backends.append(("vosk", R.VoskRecognizer(commands, model), time.perf_counter() - t))
+    for name, rec, load_s in backends:
+        r = run_backend(rec, sample, voices, cache)
+        print(f"{name}: load {load_s:.2f} s")
+        print(f"  commands   {r['right']}/{r['total']} = {r['accuracy']:.1%} ({len(sample)} phrasings x {len(voices)} voices, half with noise)")
+        print(f"  table talk {r['table_talk_hits']}/{r['table_talk_total']} taken for a command")
+        print(f"  real-time factor {r['rtf']:.3f} (CPU seconds per audio second, whole clips)")
+        print(f"  decode after end of speech: median {r['latency_median'] * 1000:.0f} ms, p95 {r['latency_p95'] * 1000:.0f} ms")
+        if args.show_wrong:
+            for w in r["wrong"]:
+                print("   wrong:", w)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

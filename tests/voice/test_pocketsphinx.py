@@ -1,0 +1,118 @@
+"""The pocketsphinx backend (the English model in its wheel) on synthesized speech."""
+
+import random
+
+import numpy as np
+import pytest
+
+from local_voice import recognize as R
+from local_voice.wavio import read_wav
+
+from .speech import TABLE_TALK, VOICES, load, synth
+
+# Floors measured with this backend (see the report in bench/recognition.py); the issue's
+# goals (97% of commands, no table talk) are higher and are what the benchmark tracks.
+MIN_COMMAND_ACCURACY = 0.6
+MAX_TABLE_TALK_HITS = 0.2
+
+
+def _sample(commands, per_intent=2, seed=7):
+    rng = random.Random(seed)
+    sample = []
+    for intent in commands.intents:
+        texts = []
+        for phrase in commands.phrases[intent]:
+            expanded = commands.expansions(phrase)
+            if expanded is None:
+                names = commands.values[R.FIRST_NAME]
+                expanded = [(" ".join(w.replace("{nameA}", names[0]).replace("{nameB}", names[1]) for w in phrase.words), {})]
+            texts.extend(t for t, _ in expanded)
+        for text in rng.sample(texts, min(per_intent, len(texts))):
+            sample.append((intent, text))
+    return sample
+
+
+def test_every_catalog_word_is_pronounceable(sphinx, commands):
+    words = {w for items in commands.phrases.values() for p in items for w in p.words if "{" not in w}
+    assert all(sphinx.decoder.lookup_word(w) for w in words), "a catalog word has no pronunciation"
+
+
+def test_commands_reach_their_intent(sphinx, speech_cache, commands):
+    sphinx.set_expect(None)
+    sample = _sample(commands)
+    right, wrong = 0, []
+    for k, (intent, text) in enumerate(sample):
+        voice, rate = VOICES[k % len(VOICES)]
+        audio = load(synth(text, speech_cache, voice, rate), noise=bool(k % 2), seed=k)
+        got = sphinx.recognize(audio.pcm())
+        if got.intent == intent:
+            right += 1
+        else:
+            wrong.append((text, voice, rate, got.intent))
+    accuracy = right / len(sample)
+    print(f"\npocketsphinx commands: {right}/{len(sample)} = {accuracy:.1%} (voices cycled, half with noise)")
+    assert accuracy >= MIN_COMMAND_ACCURACY, wrong
+
+
+def test_table_talk_gives_no_intent(sphinx, speech_cache):
+    sphinx.set_expect(None)
+    hits = []
+    for k, text in enumerate(TABLE_TALK):
+        voice, rate = VOICES[k % len(VOICES)]
+        got = sphinx.recognize(load(synth(text, speech_cache, voice, rate), noise=bool(k % 2), seed=k).pcm())
+        if got.intent is not None:
+            hits.append(got.intent)
+        assert got.intent is not None or got.text is None  # nothing of what was said comes out
+    print(f"\npocketsphinx table talk taken for a command: {len(hits)}/{len(TABLE_TALK)}")
+    assert len(hits) <= MAX_TABLE_TALK_HITS * len(TABLE_TALK)
+
+
+def test_grammar_switching_limits_what_is_heard(sphinx, speech_cache):
+    pcm = read_wav(synth("next question", speech_cache, "en-us", 150)).pcm()
+    sphinx.set_expect(["AMAZON.NextIntent"])
+    assert sphinx.recognize(pcm).intent == "AMAZON.NextIntent"
+    sphinx.set_expect(["DoneIntent"])
+    assert sphinx.live == ["DoneIntent"] + [n for n in ["AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"]]
+    assert sphinx.recognize(pcm).intent != "AMAZON.NextIntent"
+    searches = len(sphinx._searches)
+    sphinx.set_expect(["AMAZON.NextIntent"])  # back again: the compiled search is reused
+    assert len(sphinx._searches) == searches
+    sphinx.set_expect(None)
+
+
+def test_always_live_intents_stay_live(sphinx, speech_cache):
+    sphinx.set_expect(["DoneIntent"])
+    got = sphinx.recognize(read_wav(synth("stop", speech_cache, "en-us", 150)).pcm())
+    sphinx.set_expect(None)
+    assert got.intent == "AMAZON.StopIntent"
+
+
+def test_streaming_endpointing(sphinx, speech_cache):
+    # Endpointing is what is tested here (accuracy is measured above): two clear commands.
+    sphinx.set_expect(["AMAZON.NextIntent"])
+    sphinx.reset()
+    silence = np.zeros(int(0.8 * 16000), np.int16)
+    a = read_wav(synth("stop", speech_cache, "en-us", 150)).samples
+    b = read_wav(synth("next question", speech_cache, "en-us", 150)).samples
+    stream = np.concatenate([silence, a, silence, b, silence]).tobytes()
+    results = []
+    for i in range(0, len(stream), 960):
+        if sphinx.accept(stream[i : i + 960]):
+            results.append(sphinx.result())
+    sphinx.flush()
+    sphinx.set_expect(None)
+    assert [r.intent for r in results] == ["AMAZON.StopIntent", "AMAZON.NextIntent"]
+
+
+def test_unknown_intent_is_a_clear_error(sphinx):
+    with pytest.raises(R.RecognizerError, match="unknown intent"):
+        sphinx.set_expect(["NoSuchIntent"])
+
+
+def test_slots_come_back(commands):
+    name_phrase = next(p for p in commands.phrases["SetNamesIntent"] if p.words[:3] == ("our", "names", "are"))
+    assert commands.lookup("our names are sam and alex", ["SetNamesIntent"]) == ("SetNamesIntent", {"nameA": "sam", "nameB": "alex"})
+    assert commands.lookup("our names are sam and blorp", ["SetNamesIntent"]) is None
+    assert name_phrase.slot_names == ["nameA", "nameB"]
+    found = commands.lookup("start the listening exercise", ["StartExerciseIntent"])
+    assert found == ("StartExerciseIntent", {"exercise": "listening exercise"})
