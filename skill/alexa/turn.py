@@ -22,11 +22,16 @@ STOPPERS = {"AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"}
 MOVERS = {"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "DoneIntent",
           "StartCheckInIntent", "StartExerciseIntent", "SwitchFirstIntent"}
 
-# Alexa-only lines (how to come back once the microphone is closed). Candidates for prompts/system.
-HINT_DONE = "When you're ready, say: Alexa, tell Closer Together I'm done."
-HINT_NEXT = "When you're ready, say: Alexa, ask Closer Together for the next question."
-ASK_TIMERS = "So I can chime while you talk, Closer Together would like to set timers on this device."
-CARRY_ON = "Say next to carry on."
+
+
+def line(deps: "Deps", key: str, locale: str = "en-US") -> str:
+    """An Alexa-only line (how to come back once the microphone is closed) from prompts/system."""
+    phrases = getattr(getattr(deps.engine, "content", None), "phrases", None)
+    if not phrases:  # an engine stand-in without content: the lines still come from prompts/
+        from skill.content import load_content
+        phrases = load_content().phrases
+    table = phrases.get(locale) or phrases["en-US"]
+    return table[key][0]
 
 
 @dataclass
@@ -66,6 +71,8 @@ def step(deps: Deps, handler_input, event: dict) -> dict:
     attrs = session_attrs(handler_input)
     memory = deps.persistence.get_attributes(raw)
     state, out = deps.engine.step(attrs.get("engine"), event, memory)
+    for name in out.get("events") or []:
+        log.warning("event: %s", name)  # an event type only, never words
     if out.get("effects"):
         deps.persistence.apply(raw, out["effects"])
     attrs["engine"] = state
@@ -98,13 +105,14 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
         elif can_api and not granted and not alexa.get("asked") and handler_input.request_envelope.session is not None:
             alexa["asked"] = True
             alexa["pending"] = {"out": _slim(out), "now": event.get("now")}
-            return _ask_timers(rb)
+            return _ask_timers(rb, line(deps, "alexa_ask_timers", env.locale(raw)))
         else:
             silence = True
             consent_card = can_api and not granted
     elif timers is not None:
         _control_timers(timers, intent, out)
-    return _build(rb, out, silence, cues, consent_card)
+    lines = {key: line(deps, key, env.locale(raw)) for key in ("alexa_hint_done", "alexa_hint_next", "alexa_carry_on")}
+    return _build(rb, out, silence, cues, consent_card, lines)
 
 
 def _control_timers(timers: Timers, intent: str | None, out: dict) -> None:
@@ -116,7 +124,7 @@ def _control_timers(timers: Timers, intent: str | None, out: dict) -> None:
         timers.delete_all()
 
 
-def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool):
+def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool, lines: dict):
     segments = out.get("segments")
     if not isinstance(segments, list) or not segments:
         segments = [{"type": "text", "text": out.get("say") or ""}]
@@ -127,11 +135,11 @@ def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool):
     segments = list(segments)
     if not end and not keep_open:
         expect = out.get("expect") or []
-        segments.append({"type": "text", "text": HINT_DONE if "DoneIntent" in expect else HINT_NEXT})
+        segments.append({"type": "text", "text": lines["alexa_hint_done" if "DoneIntent" in expect else "alexa_hint_next"]})
     speech = ssml.fit(ssml.render(segments, silence_for_waits=silence, cues=cues))
     rb.speak(speech[len("<speak>"):-len("</speak>")])
     if keep_open:
-        reprompt = out.get("reprompt") or (CARRY_ON if silence and timed else None)
+        reprompt = out.get("reprompt") or (lines["alexa_carry_on"] if silence and timed else None)
         if reprompt:
             rb.ask(ssml.escape_text(reprompt))
     card = out.get("card") if isinstance(out.get("card"), dict) else None
@@ -143,8 +151,8 @@ def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool):
     return rb.response
 
 
-def _ask_timers(rb):
-    rb.speak(ssml.escape_text(ASK_TIMERS))
+def _ask_timers(rb, ask: str):
+    rb.speak(ssml.escape_text(ask))
     rb.add_directive(SendRequestDirective(
         name="AskFor",
         payload={"@type": "AskForPermissionsConsentRequest", "@version": "1", "permissionScope": env.TIMERS_SCOPE},
