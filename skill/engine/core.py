@@ -142,17 +142,25 @@ class Turn:
 
     def resume_directly(self) -> bool:
         """A timer brought the couple back: go straight to the step they were on."""
-        progress = self.mem.get("progress")
-        if not (progress and self.resumable(progress)):
+        if not self.resumable(self.mem.get("progress")):
             return False
         self.effect("launch", at=self.now)
+        return self.pick_up()
+
+    def pick_up(self) -> bool:
+        """Restore the saved activity and say its current step again; False when nothing is saved."""
+        progress = self.mem.get("progress")
+        if not self.resumable(progress):
+            return False
         self.begin(json_copy(progress))
         self.say("picking_up")
         self.reply.pause(0.5)
         self.present(again=True)
         return True
 
-    def resumable(self, progress: dict) -> bool:
+    def resumable(self, progress: dict | None) -> bool:
+        if not progress:
+            return False
         try:
             if progress["kind"] in ("exercise", "ritual", "ladder") and act.activity_of(self.content, progress) is None:
                 return False

@@ -147,12 +147,8 @@ def resume(turn: Turn, slots: dict) -> None:
     if mode == "confirm_forget":
         return no(turn, slots)  # carrying on means keeping everything
     if mode == "menu":
-        progress = turn.mem.get("progress")
-        if progress and turn.resumable(progress):
-            turn.begin(json_copy(progress))
-            turn.say("picking_up")
-            turn.reply.pause(0.5)
-            return turn.present(again=True)
+        if turn.pick_up():
+            return
         turn.say("nothing_to_resume")
         return turn.reprompt_current()
     if not in_run(turn):
@@ -213,12 +209,8 @@ def yes(turn: Turn, slots: dict) -> None:
     """Yes: to picking up, to forgetting, to a check-in, or to ending quietly."""
     mode = turn.state["mode"]
     if mode == "confirm_resume":
-        progress = turn.mem.get("progress")
-        if progress and turn.resumable(progress):
-            turn.begin(json_copy(progress))
-            turn.say("picking_up")
-            turn.reply.pause(0.5)
-            return turn.present(again=True)
+        if turn.pick_up():
+            return
         return turn.offer()
     if mode == "confirm_forget":
         turn.effect("forget")
