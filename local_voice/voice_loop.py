@@ -5,26 +5,48 @@ hears itself. While the partners talk (the engine says `listen: conversation`), 
 commands count and anything else is ignored without a word; with `--wake-word`, a
 command must then begin with that word ("closer, next"). Timer cues are delivered as
 the engine asks (`wake_at`); a pause holds them.
+
+Quick replies without cutting anyone off:
+- A quick level-based end detector (`Quiet`) ends an utterance after `QUIET` seconds clearly
+  below the speech, sooner than the recognizer's own endpointer (and in steady room noise,
+  which that one takes for speech), so a finished command is answered soon after it ends. When what was heard so far is no command (a thinking pause inside
+  "our names are ... Sam and Alex" leaves only a prefix), the listener holds on for
+  `HOLD` more seconds; if speech resumes, the whole utterance, pause included, is decoded
+  again as one.
+- A reply is played as it is rendered: the first sentence starts playing while the rest
+  is rendered in a thread (`speak_stream`); fixed phrases come from a disk cache filled
+  at start (`Voice.prerender`), and the speech engine is started before it is needed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
 import sys
+import threading
 import time
+from collections import deque
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from .companion import Companion
+from .recognize import RATE as REC_RATE
 from .recognize import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
 from .tts import SpeechError
-from .voice import RATE, Voice
+from .voice import RATE, Voice, system_phrases
 from .wavio import WavError, read_wav, write_wav
 
 log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
+
+QUIET = 0.24        # seconds clearly below the speech that end an utterance (see Quiet)
+HOLD = 0.7          # after an utterance that is no command: wait this long for more of it
+MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
+BLOCK = 0.03        # microphone block, seconds
+WAKE_PREFIX = "wake:"
 
 
 def wake_commands(commands: CommandSet, wake: str) -> CommandSet:
@@ -35,29 +57,214 @@ def wake_commands(commands: CommandSet, wake: str) -> CommandSet:
     return CommandSet(phrases, commands.values, commands.always)
 
 
-class Listener:
-    """Chooses the grammar for the step: plain commands, or wake-word commands while partners talk."""
+def with_wake(commands: CommandSet, wake: str) -> CommandSet:
+    """One command set holding both the plain commands and the wake-word ones (as 'wake:<intent>').
 
-    def __init__(self, stt: str | None, model: str | None, wake_word: str | None, notice=None):
-        commands = build_commands()
-        self.plain = open_recognizer(stt, model, None, commands, say=notice)
+    One recognizer (one acoustic model in memory) serves both: the step's grammar picks which.
+    `always` is left empty: the listener names every live intent itself.
+    """
+    woken = wake_commands(commands, wake)
+    phrases = dict(commands.phrases)
+    for name, items in woken.phrases.items():
+        phrases[WAKE_PREFIX + name] = [Phrase(WAKE_PREFIX + name, p.words, p.slots) for p in items]
+    return CommandSet(phrases, commands.values, [])
+
+
+class Quiet:
+    """A quick end-of-speech detector over 30 ms blocks: level against the room's noise floor.
+
+    The recognizer's own endpointer needs most of its window (0.45 s) of non-speech to end an
+    utterance, and takes steady room noise for speech. This one ends an utterance after
+    `quiet` seconds clearly below the speech (`min_drop` dB under its peak, `margin` dB above
+    the floor at most), so a finished command is answered sooner; a pause inside a phrase
+    ends it too, which the listener's hold takes care of.
+    """
+
+    def __init__(self, quiet: float = 0.24, margin: float = 9.0, loud_margin: float = 14.0, min_drop: float = 30.0,
+                 floor_seconds: float = 3.0):
+        self.quiet_blocks = max(1, int(round(quiet / BLOCK)))
+        self.margin, self.loud_margin, self.min_drop = margin, loud_margin, min_drop
+        self.levels: deque[float] = deque(maxlen=max(5, int(floor_seconds / BLOCK)))
+        self.floor = -70.0
+        self.reset()
+
+    def reset(self) -> None:
+        self.peak = -120.0
+        self.loud = 0        # loud blocks in the current stretch of speech
+        self.run = 0         # quiet blocks since the last loud one
+        self.loud_run = 0    # loud blocks in a row
+
+    def level(self, pcm: bytes) -> float:
+        x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
+        if not len(x):
+            return -120.0
+        return float(10.0 * np.log10(np.mean(x * x) / (32768.0 * 32768.0) + 1e-12))
+
+    def push(self, pcm: bytes) -> float:
+        db = self.level(pcm)
+        self.levels.append(db)
+        if len(self.levels) >= 5:
+            self.floor = float(np.percentile(self.levels, 10))
+        if db > max(self.floor + self.loud_margin, -65.0):
+            self.loud += 1
+            self.loud_run += 1
+            self.run = 0
+            self.peak = max(self.peak, db)
+        else:
+            self.loud_run = 0
+            if db < max(self.floor + self.margin, self.peak - self.min_drop) or db < -65.0:
+                self.run += 1
+        return db
+
+    @property
+    def ended(self) -> bool:
+        """Speech was heard and has been quiet long enough."""
+        return self.loud >= 3 and self.run >= self.quiet_blocks
+
+    @property
+    def resumed(self) -> bool:
+        return self.loud_run >= 3
+
+
+class Listener:
+    """Chooses the grammar for the step (plain commands, or wake-word commands while partners talk)
+    and turns a stream of audio blocks into decisions, holding on after an unfinished phrase."""
+
+    def __init__(self, stt: str | None, model: str | None, wake_word: str | None, notice=None,
+                 quiet: float = QUIET, hold: float = HOLD, commands: CommandSet | None = None):
+        base = commands or build_commands()
+        self.always = list(base.always)
+        self.all_intents = list(base.intents)
         self.wake_word = None if not wake_word or wake_word.lower() == "none" else wake_word.lower()
-        self.wake = None
-        if self.wake_word:
-            self.wake = open_recognizer("pocketsphinx" if self.plain.backend == "pocketsphinx" else stt, model, None,
-                                        wake_commands(commands, self.wake_word))
-        self.active = self.plain
+        self.commands = with_wake(base, self.wake_word) if self.wake_word else base
+        first = [name for name in ("AMAZON.StopIntent",) if name in base.phrases] or base.intents[:1]
+        # A small first grammar: the step's own is set before every listen.
+        self.recognizer = open_recognizer(stt, model, first, self.commands, say=notice)
+        self.backend = self.recognizer.backend
+        self.quiet = Quiet(quiet) if quiet else None
+        self.hold = hold
+        self.waking = False
+        self.reprompted: dict | None = None
+        self._buffer: deque[bytes] = deque()
+        self._buffered = 0
+        self._held: Result | None = None
+        self._held_until = 0.0
+        self._resumed = False
+        self._heard = 0.0  # seconds of audio fed since prepare()
+
+    # back-compatible names
+    @property
+    def active(self):
+        return self.recognizer
+
+    @property
+    def plain(self):
+        return self.recognizer
+
+    def live_for(self, companion: Companion) -> list[str]:
+        last = companion.last or {}
+        expect = [n for n in (companion.expect or []) if n in self.all_intents]
+        names = (expect + [n for n in self.always if n not in expect]) if expect else list(self.all_intents)
+        self.waking = bool(self.wake_word) and last.get("listen") == "conversation"
+        return [WAKE_PREFIX + n for n in names] if self.waking else names
 
     def prepare(self, companion: Companion) -> None:
         """Before listening: the grammar of what can be said at this step."""
-        last = companion.last or {}
-        conversation = last.get("listen") == "conversation"
-        self.active = self.wake if (conversation and self.wake is not None) else self.plain
-        self.active.set_expect(companion.expect or None)
-        self.active.reset()
+        self.recognizer.set_expect(self.live_for(companion))
+        self.recognizer.reset()
+        if self.quiet is not None:
+            self.quiet.reset()
+        self._buffer.clear()
+        self._buffered = 0
+        self._held = None
+        self._resumed = False
+        self._heard = 0.0
+
+    def _plain(self, result: Result | None) -> Result:
+        if result is None:
+            return NO_RESULT
+        if result.intent and result.intent.startswith(WAKE_PREFIX):
+            return Result(result.text, result.intent[len(WAKE_PREFIX):], result.slots, result.confidence)
+        return result
 
     def recognize(self, pcm: bytes) -> Result:
-        return self.active.recognize(pcm) or NO_RESULT
+        """One clip, one utterance (the `--audio-in` front end)."""
+        return self._plain(self.recognizer.recognize(pcm))
+
+    @property
+    def in_speech(self) -> bool:
+        """Someone is speaking, or may be about to finish a phrase: no cue or reprompt now."""
+        return self.recognizer.in_speech or self._held is not None
+
+    def _keep(self, pcm: bytes) -> None:
+        self._buffer.append(pcm)
+        self._buffered += len(pcm)
+        limit = int(MAX_MERGE * REC_RATE * 2)
+        while self._buffered - len(self._buffer[0]) >= limit:
+            self._buffered -= len(self._buffer.popleft())
+
+    def _trim(self, seconds: float = 0.5) -> None:
+        limit = int(seconds * REC_RATE * 2)
+        while self._buffer and self._buffered - len(self._buffer[0]) >= limit:
+            self._buffered -= len(self._buffer.popleft())
+
+    def _utterance_end(self, pcm: bytes) -> Result | None:
+        """Feed the recognizer; a result when the utterance ended (its endpointer, or a quick quiet)."""
+        rec = self.recognizer
+        ended = rec.accept(pcm)
+        quiet = self.quiet
+        flushed = False
+        if quiet is not None:
+            quiet.push(pcm)
+            if not ended and rec.in_speech and quiet.ended:
+                # One sample pending: Segmenter.flush() fails (IndexError in Endpointer.end_stream)
+                # when the stream ends on a whole frame.
+                ended = rec.accept(b"\0\0")
+                ended = flushed = rec.flush() or ended
+        if not ended:
+            return None
+        if quiet is not None:
+            quiet.reset()
+        result = rec.result() or NO_RESULT
+        while (more := rec.result()) is not None:
+            result = more
+        if flushed:
+            rec.reset()  # a fresh endpointer for what comes next
+        return result
+
+    def feed(self, pcm: bytes) -> Result | None:
+        """Stream one block; a Result when an utterance has been decided on, else None."""
+        self._keep(pcm)
+        self._heard += len(pcm) / (2.0 * REC_RATE)
+        result = self._utterance_end(pcm)
+        if self._held is not None:
+            if result is not None:
+                # The phrase went on after a pause: decode it whole, pause included.
+                whole = self.recognizer.recognize(b"".join(self._buffer))
+                best = whole if whole.intent else result
+                if best.intent or self._buffered >= MAX_MERGE * REC_RATE * 2:
+                    self._held = None
+                    self._trim(0.0)
+                    return self._plain(best)
+                # Still no command: it may go on again after another pause.
+                self._held, self._held_until, self._resumed = best, self._heard + self.hold, False
+                return None
+            if self.quiet is not None and self.quiet.resumed:
+                self._resumed = True
+            if not self._resumed and not self.recognizer.in_speech and self._heard >= self._held_until:
+                held, self._held = self._held, None
+                self._trim(0.0)
+                return self._plain(held)
+            return None
+        if result is not None:
+            if result.intent or not self.hold:
+                self._trim(0.0)
+                return self._plain(result)
+            self._held, self._held_until, self._resumed = result, self._heard + self.hold, False
+            return None
+        if not self.recognizer.in_speech and (self.quiet is None or self.quiet.loud == 0):
+            self._trim()
+        return None
 
 
 def respond(companion: Companion, result: Result, now: float) -> dict | None:
@@ -81,6 +288,11 @@ def _record(out: dict | None, heard: dict | None, path: str | None, ticked: list
     return record
 
 
+def _names_private(voice: Voice, companion: Companion) -> None:
+    if names := (companion.memory.get("names") or []):
+        voice.private_words = {w.lower() for n in names for w in str(n).split()}
+
+
 def run_files(args, companion: Companion) -> int:
     """`--audio-in`: each WAV is one utterance; replies are written as WAVs; stdout is JSONL."""
     out_dir = Path(args.audio_out) if args.audio_out else None
@@ -98,8 +310,7 @@ def run_files(args, companion: Companion) -> int:
     turn = [0]
 
     def speak(out: dict, label: str) -> str | None:
-        if names := (companion.memory.get("names") or []):
-            voice.private_words = {n.lower() for n in names}
+        _names_private(voice, companion)
         audio = voice.render(out)
         clock[0] += len(audio) / RATE
         if out_dir is None or not len(audio):
@@ -108,31 +319,150 @@ def run_files(args, companion: Companion) -> int:
         write_wav(path, audio, RATE)
         return str(path)
 
-    out = companion.launch()
-    print(json.dumps(_record(out, None, speak(out, "launch"), [])), flush=True)
-    for file in args.audio_in:
-        turn[0] += 1
-        try:
-            audio = read_wav(file)
-        except WavError as err:
-            print(json.dumps({"file": file, "error": str(err)}), flush=True)
-            status = 2
-            continue
-        listener.prepare(companion)
-        result = listener.recognize(audio.pcm())
-        clock[0] += audio.seconds
-        ticked = []
-        while (cue := companion.tick(clock[0])) is not None:
-            ticked.append(cue)
-            speak(cue, "cue")
-        out = respond(companion, result, clock[0])
-        heard = {"text": result.text, "intent": result.intent}
-        path = speak(out, "reply") if out else None
-        print(json.dumps(_record(out, heard, path, ticked)), flush=True)
-        if out and out["end"]:
-            break
-    companion.end()
+    try:
+        out = companion.launch()
+        print(json.dumps(_record(out, None, speak(out, "launch"), [])), flush=True)
+        for file in args.audio_in:
+            turn[0] += 1
+            try:
+                audio = read_wav(file)
+            except WavError as err:
+                print(json.dumps({"file": file, "error": str(err)}), flush=True)
+                status = 2
+                continue
+            listener.prepare(companion)
+            result = listener.recognize(audio.pcm())
+            clock[0] += audio.seconds
+            ticked, cue_paths = [], []
+            while (cue := companion.tick(clock[0])) is not None:
+                ticked.append(cue)
+                cue_paths.append(speak(cue, f"cue{len(ticked)}"))
+            out = respond(companion, result, clock[0])
+            heard = {"text": result.text, "intent": result.intent}
+            path = speak(out, "reply") if out else None
+            record = _record(out, heard, path, ticked)
+            if ticked:
+                record["ticked_audio"] = cue_paths
+            print(json.dumps(record), flush=True)
+            if out and out["end"]:
+                break
+    except SpeechError as err:
+        print(f"closer local: {err}", file=sys.stderr)
+        return 1
+    finally:
+        companion.end()
     return status
+
+
+# --------------------------------------------------------------------------- speaking
+
+
+def speak_stream(chunks: Iterable[np.ndarray], write: Callable[[np.ndarray], None],
+                 on_first: Callable[[], None] | None = None) -> int:
+    """Play a reply while it is still being rendered: the first non-empty chunk is rendered here
+    and written at once; the rest is rendered in a thread and written as it comes. Returns samples written."""
+    it: Iterator[np.ndarray] = iter(chunks)
+    first = None
+    for chunk in it:
+        if len(chunk):
+            first = chunk
+            break
+    if first is None:
+        return 0
+    pending: queue.Queue = queue.Queue(maxsize=64)
+    done = object()
+
+    def render_rest() -> None:
+        try:
+            for chunk in it:
+                if len(chunk):
+                    pending.put(chunk)
+        except BaseException as exc:  # handed to the player, raised there
+            pending.put(exc)
+        finally:
+            pending.put(done)
+
+    worker = threading.Thread(target=render_rest, name="closer-render", daemon=True)
+    worker.start()
+    if on_first is not None:
+        on_first()
+    write(first)
+    written = len(first)
+    try:
+        while (item := pending.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            write(item)
+            written += len(item)
+    finally:
+        worker.join(timeout=5.0)
+    return written
+
+
+class StreamPlayer:
+    """One output stream kept open: replies are written into it as they are rendered."""
+
+    def __init__(self, device: int | None = None, rate: int = RATE):
+        self.device, self.rate = device, rate
+        self._stream = None
+
+    def _open(self):
+        from . import audio
+
+        sd = audio._sd()
+        try:
+            self._stream = sd.RawOutputStream(samplerate=self.rate, device=self.device, channels=1, dtype="int16")
+            self._stream.start()
+        except Exception as exc:
+            self._stream = None
+            raise audio.AudioError(f"cannot open the speaker ({exc})") from None
+        return self._stream
+
+    def write(self, samples: np.ndarray) -> None:
+        from . import audio
+
+        stream = self._stream or self._open()
+        try:
+            stream.write(np.ascontiguousarray(samples, dtype="<i2").tobytes())
+        except Exception as exc:
+            self.close()
+            raise audio.AudioError(f"cannot play audio ({exc})") from None
+
+    def drain(self) -> None:
+        """Wait until what was written has been heard (half-duplex: then the microphone opens)."""
+        if self._stream is not None:
+            time.sleep(float(getattr(self._stream, "latency", 0.1) or 0.1) + 0.05)
+
+    def play(self, chunks: Iterable[np.ndarray], on_first=None) -> None:
+        if speak_stream(chunks, self.write, on_first):
+            self.drain()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.stop()
+                self._stream.close()
+            except Exception:
+                pass
+            self._stream = None
+
+
+def prerender_in_background(voice: Voice, paces: Iterable[int] = (0,)) -> tuple[threading.Thread, threading.Event]:
+    """Start the speech engine and fill the cache with the system phrases, without holding up the greeting."""
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            voice.prerender(system_phrases(), paces, stop)
+        except Exception as exc:  # only a cache: never let it end the session
+            log.warning("pre-rendering stopped: %s", type(exc).__name__)
+
+    thread = threading.Thread(target=work, name="closer-prerender", daemon=True)
+    thread.start()
+    return thread, stop
+
+
+# --------------------------------------------------------------------------- the live loop
 
 
 def run_live(args, companion: Companion) -> int:
@@ -144,17 +474,17 @@ def run_live(args, companion: Companion) -> int:
         out_dev = audio.pick_device(args.output_device, "output")
         listener = Listener(args.stt, args.model, args.wake_word, notice=lambda m: print(m, file=sys.stderr))
         voice = Voice(args.voice)
+        voice.warm_up()
     except (audio.AudioError, RecognizerError, SpeechError) as err:
         print(f"closer local: {err}", file=sys.stderr)
         return 1
+    _, stop_prerender = prerender_in_background(voice, sorted({0, int(companion.memory.get("pace") or 0)}))
+    player = StreamPlayer(out_dev)
     print("Closer Together is listening. Say 'stop' to end, or press Ctrl-C.", file=sys.stderr)
 
     def speak(out: dict) -> None:
-        if names := (companion.memory.get("names") or []):
-            voice.private_words = {n.lower() for n in names}
-        samples = voice.render(out)
-        if len(samples):
-            audio.play(samples, RATE, out_dev)
+        _names_private(voice, companion)
+        player.play(voice.stream(out))
 
     out = companion.launch()
     try:
@@ -163,41 +493,50 @@ def run_live(args, companion: Companion) -> int:
                 speak(out)
                 if out["end"]:
                     break
-                out = _listen(companion, listener, audio, in_dev)
+                with audio.Microphone(in_dev, block_seconds=BLOCK) as mic:
+                    out = listen_once(companion, listener, mic.read)
             except audio.AudioError as err:
+                player.close()
                 print(f"Audio trouble: {err}. Waiting for the device to come back...", file=sys.stderr)
                 in_dev, out_dev = _wait_for_devices(audio, args)
+                player = StreamPlayer(out_dev)
                 out = companion.intent("AMAZON.RepeatIntent")
     except KeyboardInterrupt:
         pass
     finally:
+        stop_prerender.set()
+        player.close()
         companion.end()
     return 0
 
 
-def _listen(companion: Companion, listener: Listener, audio, in_dev) -> dict:
-    """Open the microphone until a command (or a timer cue) needs an answer."""
+def listen_once(companion: Companion, listener: Listener, read: Callable[[], bytes | None],
+                clock: Callable[[], float] = time.time, reprompt_after: float = 12.0) -> dict | None:
+    """Read blocks until a command (or a timer cue, or a reprompt) needs an answer.
+
+    `read()` returns the next block of 16 kHz mono int16 audio (None: the stream ended)."""
     listener.prepare(companion)
-    recognizer = listener.active
-    reprompt_at = time.time() + 12.0
-    with audio.Microphone(in_dev) as mic:
-        while True:
-            pcm = mic.read()
-            if recognizer.accept(pcm):
-                result = recognizer.result() or NO_RESULT
-                out = respond(companion, result, time.time())
-                if out is not None:
-                    return out
-            due = companion.wake_at
-            if due is not None and time.time() >= due and not recognizer.in_speech:
-                cue = companion.tick()
-                if cue is not None:
-                    return cue
-            last = companion.last or {}
-            if last.get("listen") == "command" and last.get("reprompt") and time.time() >= reprompt_at \
-                    and not recognizer.in_speech:
-                reprompt_at = float("inf")
-                return {**last, "segments": [{"type": "text", "text": last["reprompt"]}], "say": last["reprompt"]}
+    reprompt_at = clock() + reprompt_after
+    while True:
+        pcm = read()
+        if pcm is None:
+            return None
+        result = listener.feed(pcm)
+        if result is not None:
+            out = respond(companion, result, clock())
+            if out is not None:
+                return out
+        busy = listener.in_speech
+        due = companion.wake_at
+        if due is not None and clock() >= due and not busy:
+            cue = companion.tick(clock())
+            if cue is not None:
+                return cue
+        last = companion.last or {}
+        if last.get("listen") == "command" and last.get("reprompt") and clock() >= reprompt_at and not busy \
+                and listener.reprompted is not companion.last:
+            listener.reprompted = companion.last  # once per question, not every 12 s
+            return {**last, "segments": [{"type": "text", "text": last["reprompt"]}], "say": last["reprompt"]}
 
 
 def _wait_for_devices(audio, args, interval: float = 2.0):
