@@ -68,10 +68,17 @@ def synth(text: str, voice: str, rate: int, cache: Path) -> np.ndarray:
         path = cache / f"{abs(hash((piece, voice, rate)))}.wav"
         if not path.exists():
             subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), piece], check=True, capture_output=True)
+        samples = read_wav(path, RATE).samples
+        if " | " in text:  # trim espeak's own silence, so the pause is 0.5 s of room
+            samples = samples[speech_start(samples): speech_end(samples)]
         if k:
             parts.append(np.zeros(int(0.5 * RATE), np.int16))
-        parts.append(read_wav(path, RATE).samples)
+        parts.append(samples)
     return np.concatenate(parts)
+
+
+def speech_start(samples: np.ndarray, threshold_dbfs: float = -45.0) -> int:
+    return len(samples) - speech_end(samples[::-1].copy(), threshold_dbfs)
 
 
 def speech_end(samples: np.ndarray, threshold_dbfs: float = -45.0) -> int:

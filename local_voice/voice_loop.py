@@ -42,8 +42,8 @@ from .wavio import WavError, read_wav, write_wav
 log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
 
-QUIET = 0.24        # seconds clearly below the speech that end an utterance (see Quiet)
-HOLD = 0.7          # after an utterance that is no command: wait this long for more of it
+QUIET = 0.18        # seconds clearly below the speech that end an utterance (see Quiet)
+HOLD = 0.8          # after an utterance that is no command: wait this long for more of it
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
 BLOCK = 0.03        # microphone block, seconds
 WAKE_PREFIX = "wake:"
@@ -80,11 +80,17 @@ class Quiet:
     ends it too, which the listener's hold takes care of.
     """
 
-    def __init__(self, quiet: float = 0.24, margin: float = 9.0, loud_margin: float = 14.0, min_drop: float = 30.0,
+    def __init__(self, quiet: float = QUIET, margin: float = 9.0, loud_margin: float = 14.0, min_drop: float = 30.0,
                  floor_seconds: float = 3.0):
         self.quiet_blocks = max(1, int(round(quiet / BLOCK)))
         self.margin, self.loud_margin, self.min_drop = margin, loud_margin, min_drop
         self.levels: deque[float] = deque(maxlen=max(5, int(floor_seconds / BLOCK)))
+        self.floor = -70.0
+        self.reset()
+
+    def forget_room(self) -> None:
+        """A new listening phase: the floor is measured again."""
+        self.levels.clear()
         self.floor = -70.0
         self.reset()
 
@@ -103,8 +109,8 @@ class Quiet:
     def push(self, pcm: bytes) -> float:
         db = self.level(pcm)
         self.levels.append(db)
-        if len(self.levels) >= 5:
-            self.floor = float(np.percentile(self.levels, 10))
+        # the floor from the first block on (the microphone opens on the room, not on speech)
+        self.floor = float(np.percentile(self.levels, 10)) if len(self.levels) >= 5 else min(self.levels)
         if db > max(self.floor + self.loud_margin, -65.0):
             self.loud += 1
             self.loud_run += 1
@@ -173,7 +179,7 @@ class Listener:
         self.recognizer.set_expect(self.live_for(companion))
         self.recognizer.reset()
         if self.quiet is not None:
-            self.quiet.reset()
+            self.quiet.forget_room()
         self._buffer.clear()
         self._buffered = 0
         self._held = None

@@ -1,0 +1,93 @@
+"""Issue 7, done when: a couple's session synthesized in two voices, fed through
+`closer local --audio-in ... --audio-out DIR --jsonl`, is heard turn by turn, every reply is
+written as speech, stop ends it, and the run's peak memory is measured."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import rms_dbfs, read_samples, synth
+
+# Partner one speaks in one voice, partner two in another.
+SESSION = [
+    ("start a check in", "en-us", "StartCheckInIntent"),
+    ("I'm done", "en-us", "DoneIntent"),
+    ("I'm done", "en+f3", "DoneIntent"),
+    ("next question", "en-us", "AMAZON.NextIntent"),
+    ("pause", "en+f3", "AMAZON.PauseIntent"),
+    ("resume", "en-us", "AMAZON.ResumeIntent"),
+    ("stop", "en+f3", "AMAZON.StopIntent"),
+]
+MEMORY_GOAL_MB = 200.0
+MEMORY_CEILING_MB = 330.0  # what it is today plus a margin: a regression guard until the goal is met
+
+
+@pytest.fixture(scope="module")
+def session(speech_dir, audio_session, tmp_path_factory):
+    files = [synth(text, speech_dir, voice, 150 if voice == "en+f3" else 165) for text, voice, _ in SESSION]
+    root = tmp_path_factory.mktemp("session")
+    return audio_session(files, root / "out", root / "closer.db")
+
+
+def test_it_runs_cleanly(session):
+    assert session.code == 0, session.stderr[-2000:]
+    assert "Traceback" not in session.stderr
+    assert session.lines and session.lines[0]["heard"] is None, "the first line is the greeting"
+
+
+def test_heard_turn_by_turn(session):
+    turns = session.lines[1:]
+    heard = [(t.get("heard") or {}).get("intent") for t in turns]
+    wanted = [intent for _, _, intent in SESSION]
+    wrong = [f"turn {n + 1} {SESSION[n][0]!r} ({SESSION[n][1]}): heard {got!r}, meant {want!r}"
+             for n, (got, want) in enumerate(zip(heard, wanted)) if got != want]
+    assert len(turns) == len(SESSION), f"{len(turns)} turns answered for {len(SESSION)} utterances: {heard}"
+    assert not wrong, "misheard (recognition):\n" + "\n".join(wrong)
+
+
+def _check_speech(path: str, say: str) -> list[str]:
+    samples = read_samples(path)
+    seconds = len(samples) / 16000
+    words = len(re.findall(r"[\w']+", say))
+    problems = []
+    if rms_dbfs(samples) < -40:
+        problems.append(f"{path}: nearly silent ({rms_dbfs(samples):.0f} dBFS)")
+    # espeak-ng at the default pace says 2 to 4 words a second; pauses and chimes only add time
+    if not words * 0.2 <= seconds <= words * 1.0 + 30:
+        problems.append(f"{path}: {seconds:.1f} s for {words} words")
+    return problems
+
+
+def test_every_reply_is_written_as_speech(session):
+    problems = []
+    spoken = [line for line in session.lines if line.get("say")]
+    assert spoken, "nothing was said"
+    for line in spoken:
+        if not line.get("audio"):
+            problems.append(f"no WAV for {line['say'][:60]!r}")
+            continue
+        problems += _check_speech(line["audio"], line["say"])
+    for line in session.lines:
+        if not line.get("say"):
+            assert line.get("audio") is None, "silence is not written as a reply"
+    assert not problems, "\n".join(problems)
+
+
+def test_stop_ends_it(session):
+    assert session.lines[-1]["end"] is True, f"the last line does not end the session: {session.lines[-1]}"
+    assert (session.lines[-1].get("heard") or {}).get("intent") == "AMAZON.StopIntent"
+    assert sum(1 for line in session.lines if line.get("end")) == 1
+
+
+def test_peak_memory_is_measured(session, record_property):
+    record_property("peak_rss_mb", round(session.peak_mb, 1))
+    print(f"peak RSS of the session: {session.peak_mb:.0f} MB (goal {MEMORY_GOAL_MB:.0f} MB)")
+    assert 30 < session.peak_mb < MEMORY_CEILING_MB
+
+
+@pytest.mark.xfail(reason="issue 7 goal not met yet: the pocketsphinx recognizer with its per-step grammars "
+                          "(two decoders, a command LM per step) holds ~200 MB of the ~250 MB peak", strict=False)
+def test_peak_memory_goal(session):
+    assert session.peak_mb <= MEMORY_GOAL_MB, f"peak RSS {session.peak_mb:.0f} MB > {MEMORY_GOAL_MB:.0f} MB"
