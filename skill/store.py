@@ -143,7 +143,7 @@ class Store:
             if any(e.get("op") == "forget" for e in effects) and effects[-1].get("op") == "forget":
                 self.conn.execute("DELETE FROM households WHERE id = ?", (household,))
                 return new_memory()
-            memory = apply_effects(current, effects)
+            memory = apply_effects(current, effects, owned=True)  # freshly parsed: ours to change
             now = time.time()
             self.conn.execute(
                 "INSERT INTO households (id, data, created, updated) VALUES (?, ?, ?, ?) "

@@ -5,6 +5,7 @@ Kept free of Flask; handlers.py calls these from ask-sdk handlers.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -70,13 +71,29 @@ def step(deps: Deps, handler_input, event: dict) -> dict:
     raw = raw_of(handler_input)
     attrs = session_attrs(handler_input)
     memory = deps.persistence.get_attributes(raw)
-    state, out = deps.engine.step(attrs.get("engine"), event, memory)
+    state, out = deps.engine.step(decode_state(attrs.get("engine")), event, memory, owned=True)
     for name in out.get("events") or []:
         log.warning("event: %s", name)  # an event type only, never words
     if out.get("effects"):
         deps.persistence.apply(raw, out["effects"])
-    attrs["engine"] = state
+    attrs["engine"] = encode_state(state)
     return out
+
+
+def encode_state(state: dict) -> str:
+    """Session attributes carry the engine state as one JSON string: ask-sdk deep-copies the
+    attributes on every request, and copying one string costs nothing."""
+    return json.dumps(state, separators=(",", ":"))
+
+
+def decode_state(value) -> dict | None:
+    """The engine state from session attributes (a JSON string, or a dict from older sessions)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return json.loads(json.dumps(value)) if isinstance(value, dict) else None
 
 
 def run(deps: Deps, handler_input, event: dict):

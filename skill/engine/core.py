@@ -401,11 +401,16 @@ class Engine:
     def new_state(self, now: float, seed: int = 0) -> dict:
         return new_state(now, seed)
 
-    def step(self, state: dict | None, event: dict, memory: dict | None) -> tuple[dict, dict]:
-        """Advance the dialogue by one event; never raises on unknown input."""
+    def step(self, state: dict | None, event: dict, memory: dict | None, owned: bool = False) -> tuple[dict, dict]:
+        """Advance the dialogue by one event; never raises on unknown input.
+
+        The caller's state is not changed unless `owned` says the caller hands it over."""
         now = float(event.get("now") or 0.0)
         fresh = state is None or not isinstance(state, dict) or state.get("v") != STATE_VERSION
-        state = new_state(now, int(event.get("seed") or 0)) if fresh else json_copy(state)
+        if fresh:
+            state = new_state(now, int(event.get("seed") or 0))
+        elif not owned:
+            state = json_copy(state)
         if event.get("context"):
             state["context"] = event["context"]
         turn = Turn(self, state, event, memory or {})

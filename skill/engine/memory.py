@@ -89,9 +89,12 @@ def apply_effect(memory: dict, effect: dict) -> dict:
     return memory
 
 
-def apply_effects(memory: dict | None, effects: list[dict]) -> dict:
-    """Return a new memory with every effect applied in order."""
-    result = json.loads(json.dumps(memory)) if memory else new_memory()
+def apply_effects(memory: dict | None, effects: list[dict], owned: bool = False) -> dict:
+    """Return the memory with every effect applied in order: a new one, unless the caller owns it."""
+    if not memory:
+        result = new_memory()
+    else:
+        result = memory if owned else json.loads(json.dumps(memory))
     for effect in effects:
         apply_effect(result, effect)
     return result

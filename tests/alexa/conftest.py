@@ -32,7 +32,7 @@ class FakeEngine:
 
     content = {"exercises": [{"names": ["listening exercise", "listening"]}]}
 
-    def step(self, state, event, memory):
+    def step(self, state, event, memory, owned=False):
         state = copy.deepcopy(state) if state else {"step": (memory.get("progress") or {}).get("step", "home"), "i": (memory.get("progress") or {}).get("i", 0)}
         kind, intent = event["type"], event.get("intent")
         out = {"segments": [], "reprompt": None, "end": False, "card": None, "prompt": None,
