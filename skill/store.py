@@ -47,7 +47,13 @@ def _m2_updated_index(db: sqlite_utils.Database) -> None:
     db["households"].create_index(["updated"], index_name="households_updated")
 
 
-MIGRATIONS = [("households", _m1_households), ("households_updated_index", _m2_updated_index)]
+def _m3_drop_updated_index(db: sqlite_utils.Database) -> None:
+    # Nothing queries by update time; the index only made every turn's write touch two b-trees.
+    db.execute("DROP INDEX IF EXISTS households_updated")
+
+
+MIGRATIONS = [("households", _m1_households), ("households_updated_index", _m2_updated_index),
+              ("drop_households_updated_index", _m3_drop_updated_index)]
 
 
 class Store:

@@ -68,7 +68,9 @@ class Turn:
         self._mem_src = memory or None
         self._mem = None
         self.reply = Reply()
-        self.rng = random.Random(f"{state['seed']}:{state['n']}:{self.mem.get('counter', 0)}")
+        # Deterministic per (seed, turn number, household counter); an integer seeds fastest.
+        self.rng = random.Random((int(state["seed"]) * 1_000_003 + int(state["n"])) * 1_000_003
+                                 + int(self.mem.get("counter", 0)))
         locale = event.get("locale") or "en-US"
         table = self.content.phrases.get(locale) or self.content.phrases["en-US"]
         self.phrases = Phrases(table)

@@ -61,6 +61,8 @@ def partner_names(names: list[str] | None, first: int) -> dict[str, str]:
 
 def fill(template: str, values: dict[str, str]) -> str:
     """Replace {placeholders}; a missing value leaves the word out rather than a brace."""
+    if "{" not in template:
+        return template  # nothing to fill (the common case for system phrases)
     text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), "")), template)
     text = " ".join(text.split())
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
