@@ -47,6 +47,7 @@ HOLD = 0.8          # after an utterance that is no command: wait this long for 
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
 BLOCK = 0.03        # microphone block, seconds
 WAKE_PREFIX = "wake:"
+ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
 
 
 def wake_commands(commands: CommandSet, wake: str) -> CommandSet:
@@ -172,7 +173,10 @@ class Listener:
         expect = [n for n in (companion.expect or []) if n in self.all_intents]
         names = (expect + [n for n in self.always if n not in expect]) if expect else list(self.all_intents)
         self.waking = bool(self.wake_word) and last.get("listen") == "conversation"
-        return [WAKE_PREFIX + n for n in names] if self.waking else names
+        if not self.waking:
+            return names
+        # Asking for help is never held back by a missing wake word.
+        return [WAKE_PREFIX + n for n in names] + [n for n in names if n in ALWAYS_PLAIN]
 
     def prepare(self, companion: Companion) -> None:
         """Before listening: the grammar of what can be said at this step."""
