@@ -227,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  latency          median {median:6.0f} ms  p95 {p95:6.0f} ms  max {max(lat) if lat else float('nan'):6.0f} ms")
     print(f"    endpoint+decode median {statistics.median(endpoint):6.0f} ms  p95 {pct(endpoint, 0.95):6.0f} ms")
     print(f"    step+1st sentence median {statistics.median(reply):6.0f} ms  p95 {pct(reply, 0.95):6.0f} ms")
+    meant = [s["latency_ms"] for s in timed if s["heard"] == s["want"] and " | " not in s["text"]]
+    if meant:
+        print(f"    heard as meant, no pause inside: median {statistics.median(meant):6.0f} ms  p95 {pct(meant, 0.95):6.0f} ms "
+              f"({len(meant)} commands)")
     print(f"  grammar switch before listening: median {statistics.median(prep):6.0f} ms  p95 {pct(prep, 0.95):6.0f} ms  "
           f"max {max(prep):6.0f} ms (the microphone opens after it)")
     print(f"  speech cache: {voice.stats['cached']} sentences read, {voice.stats['rendered']} rendered")
