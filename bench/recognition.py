@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from local_voice import recognize as R  # noqa: E402
 from local_voice.models import find_vosk_model  # noqa: E402
-from tests.voice.speech import TABLE_TALK, VOICES, load, synth  # noqa: E402
+from tests.voice.speech import HELD_OUT_TALK, HELD_OUT_VOICES, TABLE_TALK, TABLE_TALK_MORE, VOICES, load, synth  # noqa: E402
 
 
 def command_sample(commands, per_intent: int | None, seed: int = 7):
@@ -58,7 +59,7 @@ def stream_latency(rec: R.Recognizer, pcm: bytes) -> float | None:
     return None
 
 
-def run_backend(rec: R.Recognizer, sample, voices, cache: Path) -> dict:
+def run_backend(rec: R.Recognizer, sample, voices, cache: Path, talk=TABLE_TALK) -> dict:
     right = total = 0
     audio_seconds = cpu = 0.0
     wrong = []
@@ -80,16 +81,20 @@ def run_backend(rec: R.Recognizer, sample, voices, cache: Path) -> dict:
                 if lat is not None:
                     latencies.append(lat)
     hits = 0
-    for k, text in enumerate(TABLE_TALK):
+    talk_hits = []
+    for k, text in enumerate(talk):
         for v, (voice, rate) in enumerate(voices[:2]):
             got = rec.recognize(load(synth(text, cache, voice, rate), noise=bool((k + v) % 2), seed=k).pcm())
             hits += got.intent is not None
+            if got.intent is not None:
+                talk_hits.append((text, voice, got.intent))
     return {
         "accuracy": right / max(1, total),
         "right": right,
         "total": total,
         "table_talk_hits": hits,
-        "table_talk_total": len(TABLE_TALK) * min(2, len(voices)),
+        "table_talk_total": len(talk) * min(2, len(voices)),
+        "talk_hits": talk_hits,
         "rtf": cpu / max(1e-9, audio_seconds),
         "latency_median": statistics.median(latencies) if latencies else float("nan"),
         "latency_p95": sorted(latencies)[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
@@ -103,17 +108,20 @@ def main(argv=None) -> int:
     parser.add_argument("--per-intent", type=int, default=3)
     parser.add_argument("--all", action="store_true", help="every catalog phrasing (slow)")
     parser.add_argument("--voices", type=int, default=len(VOICES))
-    parser.add_argument("--agreement", type=float, help="pocketsphinx verification threshold")
+    parser.add_argument("--agreement", help="pocketsphinx check: \"intent\" (default) or a word-similarity threshold")
     parser.add_argument("--model", help="Vosk model directory")
     parser.add_argument("--show-wrong", action="store_true")
+    parser.add_argument("--held-out", action="store_true",
+                        help="voices, phrasings and table talk never used for tuning (espeak-ng accents, other rates)")
     args = parser.parse_args(argv)
     commands = R.build_commands()
-    sample = command_sample(commands, None if args.all else args.per_intent)
-    voices = VOICES[: args.voices]
+    sample = command_sample(commands, None if args.all else args.per_intent, seed=11 if args.held_out else 7)
+    voices = (HELD_OUT_VOICES if args.held_out else VOICES)[: args.voices]
+    talk = HELD_OUT_TALK if args.held_out else TABLE_TALK + TABLE_TALK_MORE
     cache = Path(tempfile.gettempdir()) / "closer-bench-speech"
     backends = []
     if args.backend in ("pocketsphinx", "both"):
-        kw = {} if args.agreement is None else {"agreement": args.agreement}
+        kw = {} if args.agreement is None else {"agreement": args.agreement if args.agreement == "intent" else float(args.agreement)}
         t = time.perf_counter()
         backends.append(("pocketsphinx", R.PocketsphinxRecognizer(commands, **kw), time.perf_counter() - t))
     if args.backend in ("vosk", "both"):
@@ -124,15 +132,18 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             backends.append(("vosk", R.VoskRecognizer(commands, model), time.perf_counter() - t))
     for name, rec, load_s in backends:
-        r = run_backend(rec, sample, voices, cache)
+        r = run_backend(rec, sample, voices, cache, talk)
         print(f"{name}: load {load_s:.2f} s")
         print(f"  commands   {r['right']}/{r['total']} = {r['accuracy']:.1%} ({len(sample)} phrasings x {len(voices)} voices, half with noise)")
         print(f"  table talk {r['table_talk_hits']}/{r['table_talk_total']} taken for a command")
         print(f"  real-time factor {r['rtf']:.3f} (CPU seconds per audio second, whole clips)")
         print(f"  decode after end of speech: median {r['latency_median'] * 1000:.0f} ms, p95 {r['latency_p95'] * 1000:.0f} ms")
+        print(f"  peak RSS of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         if args.show_wrong:
             for w in r["wrong"]:
                 print("   wrong:", w)
+            for h in r["talk_hits"]:
+                print("   talk taken for a command:", h)
     return 0
 
 

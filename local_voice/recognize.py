@@ -196,6 +196,10 @@ class Segmenter:
         from pocketsphinx import Endpointer
 
         self.ep = Endpointer(window=window, ratio=ratio, vad_mode=vad_mode, sample_rate=RATE)
+        # The endpointer reports speech as starting when its window has filled with enough
+        # speech, about `window` seconds after the first voiced frame: measured on clips
+        # that start with speech, anything less cut the first phones off ("next" lost its n).
+        self.lag = window
         self.frame_bytes = self.ep.frame_bytes
         self.preroll = int(preroll * RATE) * 2
         self.postroll = int(postroll * RATE) * 2
@@ -235,7 +239,7 @@ class Segmenter:
             return
         if not was:
             start = int(self.ep.speech_start * RATE) * 2
-            yield "start", self._slice(start - self.preroll, start) + speech
+            yield "start", self._slice(start - self.preroll - int(self.lag * RATE) * 2, start) + speech
         elif self.ep.in_speech:
             yield "speech", speech
         if not self.ep.in_speech:
@@ -252,6 +256,11 @@ class Segmenter:
             yield "end", rest + b"\0" * self.postroll
 
 
+def _rms(pcm: bytes) -> float:
+    x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
+    return float(np.sqrt(np.mean(x * x))) if len(x) else 0.0
+
+
 def speech_span(pcm: bytes, **kwargs) -> tuple[int, int] | None:
     """Byte offsets of the first speech start and last speech end in a clip, or None if silent."""
     seg = Segmenter(**kwargs)
@@ -259,7 +268,7 @@ def speech_span(pcm: bytes, **kwargs) -> tuple[int, int] | None:
     padded = pcm + b"\0" * (seg.frame_bytes * 40)
     for kind, _ in seg.feed(padded):
         if kind == "start" and first is None:
-            first = int(seg.ep.speech_start * RATE) * 2
+            first = max(0, int((seg.ep.speech_start - seg.lag) * RATE) * 2)
         if kind == "end":
             last = int(seg.ep.speech_end * RATE) * 2
     for kind, _ in seg.flush():
@@ -328,14 +337,19 @@ class Recognizer:
 
     def recognize(self, pcm: bytes) -> Result:
         """One clip, one utterance: decode from the first speech to the last (pauses included)."""
+        # Silence either side first: the endpointer needs some before speech to see it
+        # start (a clip that begins with speech would otherwise lose its first word).
+        pad = b"\0" * (int(0.5 * RATE) * 2)
+        pcm = pad + pcm[: len(pcm) - len(pcm) % 2] + pad
         span = speech_span(pcm, window=self.window)
         if span is None:
-            return NO_COMMAND
-        pre, post = int(0.25 * RATE) * 2, int(0.25 * RATE) * 2
-        start, stop = max(0, span[0] - pre), span[1] + post
-        clip = pcm[start:stop]
-        if stop > len(pcm):
-            clip += b"\0" * (stop - len(pcm))
+            # Too short for the endpointer's window (a quick "yes"): decode the clip if it
+            # has any sound in it at all.
+            if _rms(pcm) < 10.0:
+                return NO_COMMAND
+            span = (len(pad), len(pcm) - len(pad))
+        margin = int(0.25 * RATE) * 2
+        clip = pcm[max(0, span[0] - margin) : span[1] + margin]
         self._begin()
         self._feed(self._dithered(clip))
         return self._finish()
@@ -510,19 +524,24 @@ def _factor(seqs: list[tuple[str, ...]]) -> str:
 
 
 class PocketsphinxRecognizer(Recognizer):
-    """A JSGF grammar of the live phrasings decides what was said; a second decode checks it.
+    """A JSGF grammar of the live phrasings decides what was said; a second search checks it.
 
-    The grammar decode alone forces any sound onto its nearest phrase. So the same audio also
-    runs through a tight command language model (n-grams of the live phrasings plus a loop of
-    garbage phones). The grammar's answer is kept only when that looser decode heard the same
-    command, or nearly (`agreement`); table talk comes out of it as garbage or as words that
-    form no phrase. Both decodes only know command words: free speech is never transcribed.
+    The grammar decode alone forces any sound onto its nearest phrase. So the same audio is
+    decoded again by a tight command language model (n-grams of the live phrasings plus a
+    loop of garbage phones). The grammar's answer is kept only when that looser decode,
+    by itself, also heard a complete live phrase of the same intent (`agreement="intent"`,
+    the default), or, with a number, when the two word sequences are at least that similar.
+    Table talk comes out of the looser decode as words that form no phrase.
+
+    Both searches live in ONE decoder (one copy of the acoustic model, ~75 MB less than two
+    decoders); switching between them per utterance is cheap. Both only know command words:
+    free speech is never transcribed.
     """
 
     backend = "pocketsphinx"
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,
-                 backoff: float = 0.01, agreement: float = 0.45, verify: bool = True,
+                 backoff: float = 0.01, agreement: float | str = "intent", verify: bool = True,
                  hmm: str | None = None, dictionary: str | None = None, decoder_options: dict | None = None, **kwargs):
         try:
             from pocketsphinx import Decoder, get_model_path
@@ -540,19 +559,23 @@ class PocketsphinxRecognizer(Recognizer):
         config.update(decoder_options or {})
         try:
             self.decoder = Decoder(**config)
-            self.checker = Decoder(**config) if verify else None
         except (RuntimeError, ValueError) as exc:
             raise RecognizerError(f"pocketsphinx could not load its model ({exc})") from None
+        self.verify = verify
         self.garbage_weight = garbage_weight
         self.backoff = backoff
         self.agreement = agreement
         self._searches: dict[tuple, str] = {}
-        if self.checker is not None:
-            self._add_garbage_words(self.checker)
+        self._utt: list[bytes] = []
+        if verify:
+            self._add_garbage_words(self.decoder)
         known = self._make_pronounceable(commands, self.decoder)
-        if self.checker is not None:
-            self._make_pronounceable(commands, self.checker)
         super().__init__(commands.restrict(known), expect, **kwargs)
+
+    @property
+    def checker(self):
+        """The decoder the check search runs in: the same one (kept for callers of the old two-decoder API)."""
+        return self.decoder if self.verify else None
 
     @staticmethod
     def _add_garbage_words(decoder) -> None:
@@ -616,14 +639,12 @@ class PocketsphinxRecognizer(Recognizer):
             name = f"step{len(self._searches)}"
             try:
                 self.decoder.add_jsgf_string(name, self._jsgf(live))
-                if self.checker is not None:
-                    self._add_command_lm(name, live)
+                if self.verify:
+                    self._add_command_lm(f"{name}_check", live)
             except (ValueError, RuntimeError) as exc:
                 raise RecognizerError(f"pocketsphinx rejected the grammar ({exc})") from None
             self._searches[key] = name
-        self.decoder.activate_search(name)
-        if self.checker is not None:
-            self.checker.activate_search(name)
+        self._search = name
         return key
 
     def _add_command_lm(self, name: str, live: list[str]) -> None:
@@ -636,35 +657,63 @@ class PocketsphinxRecognizer(Recognizer):
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            self.checker.add_lm_file(name, path)
+            self.decoder.add_lm_file(name, path)
         finally:
             os.unlink(path)
 
-    def _decoders(self):
-        return [self.decoder] + ([self.checker] if self.checker is not None else [])
+    def recognize(self, pcm: bytes) -> Result:
+        """One clip: both searches see the whole utterance, with its own cepstral mean (batch CMN)."""
+        self._whole = True
+        try:
+            return super().recognize(pcm)
+        finally:
+            self._whole = False
+
+    _whole = False
+
+    def _decode(self, search: str, pcm: bytes):
+        d = self.decoder
+        d.activate_search(search)
+        d.start_utt()
+        d.process_raw(pcm, False, True)
+        d.end_utt()
+        return d.hyp()
 
     def _begin(self) -> None:
-        for d in self._decoders():
-            d.start_utt()
+        self._utt = []
+        if not self._whole:  # streaming: the grammar search runs while the audio comes in
+            self.decoder.activate_search(self._search)
+            self.decoder.start_utt()
 
     def _feed(self, pcm: bytes) -> None:
-        for d in self._decoders():
-            d.process_raw(pcm, False, False)
+        self._utt.append(pcm)
+        if not self._whole:
+            self.decoder.process_raw(pcm, False, False)
 
     def _end(self) -> tuple[str | None, float]:
-        for d in self._decoders():
-            d.end_utt()
-        hyp = self.decoder.hyp()
-        if hyp is None or not hyp.hypstr.strip():
+        audio, self._utt = b"".join(self._utt), []
+        if self._whole:
+            hyp = self._decode(self._search, audio)
+        else:
+            self.decoder.end_utt()
+            hyp = self.decoder.hyp()
+        text = " ".join(w for w in (hyp.hypstr.split() if hyp else []) if not w.startswith("<"))
+        if not text:
             return None, 0.0
-        text = " ".join(w for w in hyp.hypstr.split() if not w.startswith("<"))
-        if self.checker is None:
+        if not self.verify:
             return text, 1.0
-        check = self.checker.hyp()
+        check = self._decode(f"{self._search}_check", audio)
         heard = [w for w in (check.hypstr.split() if check else []) if not w.startswith("<") and not w.startswith("[")]
+        del audio
+        if self.agreement == "intent":
+            mine = self.commands.lookup(text, self.live)
+            theirs = self.commands.lookup(" ".join(heard), self.live) if heard else None
+            heard.clear()  # the check decode is only compared, never kept
+            agree = mine is not None and theirs is not None and theirs[0] == mine[0]
+            return (text, 1.0) if agree else (None, 0.0)
         agreement = _similarity(text.split(), heard)
-        heard.clear()  # the check decode is only compared, never kept
-        if agreement < self.agreement:
+        heard.clear()
+        if agreement < float(self.agreement):
             return None, agreement
         return text, agreement
 

@@ -8,12 +8,14 @@ import pytest
 from local_voice import recognize as R
 from local_voice.wavio import read_wav
 
-from .speech import TABLE_TALK, VOICES, load, synth
+from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, load, synth
 
-# Floors measured with this backend (see the report in bench/recognition.py); the issue's
-# goals (97% of commands, no table talk) are higher and are what the benchmark tracks.
-MIN_COMMAND_ACCURACY = 0.6
-MAX_TABLE_TALK_HITS = 0.2
+# Measured on voices and table talk never used for tuning (bench/recognition.py --held-out).
+# The goals are 97% of commands and no table talk at all. Neither is met yet: about
+# three commands in five come through, and 1 of these 60 held-out sentences still passes
+# for a command. The floors below are today's level, not the goals.
+MIN_COMMAND_ACCURACY = 0.5
+MAX_TABLE_TALK_HITS = 1  # of 60 held-out sentences; measured 1 (the goal is 0)
 
 
 def _sample(commands, per_intent=2, seed=7):
@@ -32,6 +34,11 @@ def _sample(commands, per_intent=2, seed=7):
     return sample
 
 
+def test_one_decoder_holds_both_searches(sphinx):
+    # The grammar and its check share one decoder, so the acoustic model is loaded once.
+    assert sphinx.checker is sphinx.decoder
+
+
 def test_every_catalog_word_is_pronounceable(sphinx, commands):
     words = {w for items in commands.phrases.values() for p in items for w in p.words if "{" not in w}
     assert all(sphinx.decoder.lookup_word(w) for w in words), "a catalog word has no pronunciation"
@@ -42,7 +49,7 @@ def test_commands_reach_their_intent(sphinx, speech_cache, commands):
     sample = _sample(commands)
     right, wrong = 0, []
     for k, (intent, text) in enumerate(sample):
-        voice, rate = VOICES[k % len(VOICES)]
+        voice, rate = HELD_OUT_VOICES[k % len(HELD_OUT_VOICES)]
         audio = load(synth(text, speech_cache, voice, rate), noise=bool(k % 2), seed=k)
         got = sphinx.recognize(audio.pcm())
         if got.intent == intent:
@@ -57,14 +64,14 @@ def test_commands_reach_their_intent(sphinx, speech_cache, commands):
 def test_table_talk_gives_no_intent(sphinx, speech_cache):
     sphinx.set_expect(None)
     hits = []
-    for k, text in enumerate(TABLE_TALK):
-        voice, rate = VOICES[k % len(VOICES)]
+    for k, text in enumerate(HELD_OUT_TALK):
+        voice, rate = HELD_OUT_VOICES[k % len(HELD_OUT_VOICES)]
         got = sphinx.recognize(load(synth(text, speech_cache, voice, rate), noise=bool(k % 2), seed=k).pcm())
         if got.intent is not None:
             hits.append(got.intent)
         assert got.intent is not None or got.text is None  # nothing of what was said comes out
-    print(f"\npocketsphinx table talk taken for a command: {len(hits)}/{len(TABLE_TALK)}")
-    assert len(hits) <= MAX_TABLE_TALK_HITS * len(TABLE_TALK)
+    print(f"\npocketsphinx table talk taken for a command: {len(hits)}/{len(HELD_OUT_TALK)}")
+    assert len(hits) <= MAX_TABLE_TALK_HITS, hits
 
 
 def test_grammar_switching_limits_what_is_heard(sphinx, speech_cache):
