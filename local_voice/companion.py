@@ -93,6 +93,11 @@ class Companion:
             return self.intent("AMAZON.FallbackIntent", now=now), None
         return self.intent(match.intent, match.slots, now=now), {"intent": match.intent, "slots": match.slots}
 
+    def played(self, now: float | None = None) -> None:
+        """The last reply has finished playing: a timed turn's clock starts now."""
+        if self.state and self.state.get("mode") != "ended":
+            self._step(self._event("played", now))
+
     def tick(self, now: float | None = None) -> dict | None:
         """Deliver due timer cues; returns an output only when something is said."""
         now = self.clock() if now is None else now

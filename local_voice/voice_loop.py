@@ -323,6 +323,7 @@ def run_files(args, companion: Companion) -> int:
         _names_private(voice, companion)
         audio = voice.render(out)
         clock[0] += len(audio) / RATE
+        companion.played(clock[0])
         if out_dir is None or not len(audio):
             return None
         path = out_dir / f"{turn[0]:03d}-{label}.wav"
@@ -495,6 +496,7 @@ def run_live(args, companion: Companion) -> int:
     def speak(out: dict) -> None:
         _names_private(voice, companion)
         player.play(voice.stream(out))
+        companion.played()
 
     out = companion.launch()
     try:

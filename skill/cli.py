@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--output-device", metavar="DEVICE", help="speaker: index or part of its name")
     local.add_argument("--stt", choices=["vosk", "pocketsphinx"], help="speech recognizer (default: vosk when a model is found)")
     local.add_argument("--model", metavar="PATH", help="Vosk model directory (default: $CLOSER_VOSK_MODEL or the models directory)")
-    local.add_argument("--wake-word", metavar="WORD", help="word that must precede commands while partners talk (default: closer; 'none' turns it off)")
+    local.add_argument("--wake-word", metavar="WORD", help="a word that must precede commands while partners talk, e.g. closer (default: none)")
     local.add_argument("--voice", metavar="V", help="speech voice (espeak-ng voice name)")
     local.set_defaults(func=_lazy("local_voice.main:run"))
 

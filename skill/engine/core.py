@@ -310,7 +310,7 @@ class Turn:
         seconds = int(step.seconds)
         warn = int(step.warn_before) if step.warn_before else None
         self.run["timer"] = {"end": self.now + seconds, "warn": (self.now + seconds - warn) if warn else None,
-                             "warned": False, "left": None, "warn_before": warn}
+                             "warned": False, "left": None, "warn_before": warn, "seconds": seconds, "anchored": False}
         self.arm_timer_output(seconds, warn)
 
     def arm_timer_output(self, seconds: float, warn: int | None) -> None:
@@ -426,6 +426,9 @@ class Engine:
                 turn.save_progress()
             turn.reply.end = True
             turn.reply.remember = False
+        elif kind == "played":
+            anchor_timer(state, now)
+            turn.reply.remember = False
         elif kind == "tick":
             from .handlers import tick
             turn.reply.remember = False  # a cue is not worth repeating; a new step after it is
@@ -472,6 +475,22 @@ class Engine:
             return names[said]
         close = difflib.get_close_matches(said, list(names), n=1, cutoff=0.75)
         return names[close[0]] if close else None
+
+
+def anchor_timer(state: dict, now: float) -> None:
+    """The reply that started a timed turn has finished playing: the turn's time starts now.
+
+    Front ends that know when speech ends send {"type": "played"}; without it the timer
+    runs from the moment the reply was produced."""
+    run = state.get("run")
+    timer = run.get("timer") if run else None
+    if not timer or timer.get("anchored") or state.get("paused") or timer.get("left") is not None:
+        return
+    seconds = float(timer.get("seconds") or 0)
+    timer["end"] = now + seconds
+    if timer.get("warn") is not None and timer.get("warn_before"):
+        timer["warn"] = timer["end"] - timer["warn_before"]
+    timer["anchored"] = True
 
 
 def wake_at(state: dict) -> float | None:

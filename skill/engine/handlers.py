@@ -162,6 +162,7 @@ def resume(turn: Turn, slots: dict) -> None:
         wb = timer.get("warn_before")
         timer["warn"] = (timer["end"] - wb) if wb and not timer.get("warned") and left > wb else None
         timer["left"] = None
+        timer["seconds"], timer["anchored"] = left, False  # the clock restarts once this reply is heard
         turn.say("resumed_timer", left=duration(left))
         turn.arm_timer_output(left, wb if timer["warn"] else None)
         return turn.save_progress()
