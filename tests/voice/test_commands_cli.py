@@ -26,7 +26,7 @@ def test_recognize_prints_one_object_per_file_in_order(tmp_path, speech_cache, c
     rows = _lines(capsys)
     assert rc == 0
     assert [r["file"] for r in rows] == [str(stop), str(talk)]
-    assert rows[0]["intent"] == "AMAZON.StopIntent" and rows[0]["text"] == "stop"
+    assert rows[0]["intent"] == "AMAZON.StopIntent" and rows[0]["text"] in ("stop", "stop it")
     assert set(rows[0]) == {"file", "text", "intent", "slots", "confidence"}
     assert rows[1]["intent"] is None and rows[1]["text"] is None
 
