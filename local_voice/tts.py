@@ -55,6 +55,16 @@ class Speaker:
                 raise SpeechError(f"the speech engine could not start ({exc}); on Debian: apt-get install espeak-ng") from None
         return cls._engine
 
+    @classmethod
+    def _restart_engine(cls) -> None:
+        with cls._lock:
+            engine, cls._engine = cls._engine, None
+            try:
+                if engine is not None:
+                    engine.endLoop()
+            except Exception:  # the old loop may not be running; nothing else to clean up
+                pass
+
     def voices(self) -> list[str]:
         with self._lock:
             return [v.id for v in self._get_engine().getProperty("voices")]
@@ -75,7 +85,16 @@ class Speaker:
                 cached.unlink(missing_ok=True)
         with tempfile.TemporaryDirectory(prefix="closer-tts-") as tmp:
             path = Path(tmp) / "speech.wav"
-            self._render_to_file(text, path)
+            try:
+                self._render_to_file(text, path)
+            except SpeechError as first:
+                if "did not finish" not in str(first):
+                    raise
+                # A render that never reported its end leaves the driver's loop in doubt: start a
+                # fresh engine and try once more before giving up.
+                self._restart_engine()
+                path.unlink(missing_ok=True)
+                self._render_to_file(text, path)
             audio = _read_native(path)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
