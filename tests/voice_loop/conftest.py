@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import wave
@@ -15,22 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from voice.speech import have_espeak, synth  # one synthesizer for all voice tests (tests/voice/speech.py)
+
 REPO = Path(__file__).resolve().parents[2]
 RATE = 16000
 
 
-def have_espeak() -> bool:
-    return shutil.which("espeak-ng") is not None
-
-
-def synth(text: str, folder: Path, voice: str = "en-us", rate: int = 165) -> Path:
-    """A WAV of espeak-ng saying text (named by its content, so each is made once)."""
-    key = hashlib.sha1(f"{voice}|{rate}|{text}".encode()).hexdigest()[:12]
-    path = folder / f"{key}.wav"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text], check=True, capture_output=True)
-    return path
 
 
 def silent_wav(path: Path, seconds: float) -> Path:
