@@ -92,7 +92,7 @@ def test_peak_memory_is_measured(session, record_property):
     assert 30 < session.peak_mb < MEMORY_CEILING_MB
 
 
-@pytest.mark.xfail(reason="issue 7 goal not met yet: the pocketsphinx recognizer with its per-step grammars "
-                          "(two decoders, a command LM per step) holds ~200 MB of the ~250 MB peak", strict=False)
+@pytest.mark.xfail(reason="issue 7 goal not met yet: the pocketsphinx model and the grammars it keeps per step "
+                          "(about 17 MB each) hold most of the ~229 MB peak", strict=False)
 def test_peak_memory_goal(session):
     assert session.peak_mb <= MEMORY_GOAL_MB, f"peak RSS {session.peak_mb:.0f} MB > {MEMORY_GOAL_MB:.0f} MB"
