@@ -127,11 +127,17 @@ class Microphone:
         return bytes(data)
 
     def __exit__(self, *exc):
-        if self._stream is not None:
-            try:
-                self._stream.stop()
-                self._stream.close()
-            except Exception:
-                pass
-            self._stream = None
+        close_stream(self._stream)
+        self._stream = None
         return False
+
+
+def close_stream(stream) -> None:
+    """Stop and close a sounddevice stream, ignoring a device that has already gone."""
+    if stream is None:
+        return
+    try:
+        stream.stop()
+        stream.close()
+    except Exception:  # an unplugged device fails here too; there is nothing left to release
+        pass

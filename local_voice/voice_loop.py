@@ -449,13 +449,10 @@ class StreamPlayer:
             self.drain()
 
     def close(self) -> None:
-        if self._stream is not None:
-            try:
-                self._stream.stop()
-                self._stream.close()
-            except Exception:
-                pass
-            self._stream = None
+        from .audio import close_stream
+
+        close_stream(self._stream)
+        self._stream = None
 
 
 def prerender_in_background(voice: Voice, paces: Iterable[int] = (0,)) -> tuple[threading.Thread, threading.Event]:
