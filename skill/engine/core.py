@@ -116,10 +116,10 @@ class Turn:
         self.effect("progress", progress=act.progress_snapshot(self.run))
 
     # -- menu ----------------------------------------------------------------------
-    def offer(self) -> None:
+    def offer(self, key: str = "offer") -> None:
+        """Back to the menu, offering what to do next (tonight's check-in, or another one)."""
         self.state["mode"] = "menu"
-        self.state["offer"] = "checkin"
-        self.say("offer")
+        self.say(key)
         self.reply.reprompt = self.p("offer_reprompt")
         self.reply.expect = MENU
 
@@ -353,11 +353,7 @@ class Turn:
         self.state["run"] = None
         self.effect("progress", progress=None)
         self.reply.pause(0.6)
-        self.state["mode"] = "menu"
-        self.state["offer"] = "another"
-        self.say("after_finish")
-        self.reply.reprompt = self.p("offer_reprompt")
-        self.reply.expect = MENU
+        self.offer("after_finish")
 
     def reprompt_current(self) -> None:
         """Keep the current step's listening settings after a side request."""
