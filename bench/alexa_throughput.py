@@ -106,9 +106,13 @@ class Signer:
 
     def request(self) -> tuple[bytes, dict]:
         """A freshly timestamped, signed request: (body, headers)."""
+        from skill.alexa.turn import encode_state
         from tests.alexa.conftest import envelope
 
-        body = json.dumps(envelope("IntentRequest", intent="AMAZON.NextIntent", attrs={"engine": self.state}, new=False,
+        # Alexa sends back the session attributes exactly as the skill set them: the engine state
+        # as one JSON string (skill/alexa/turn.py), not as a nested object.
+        attrs = {"engine": encode_state(self.state)}
+        body = json.dumps(envelope("IntentRequest", intent="AMAZON.NextIntent", attrs=attrs, new=False,
                                    skill_id=SKILL_ID, ts=time.time())).encode()
         signature = base64.b64encode(self.leaf.sign(body)).decode()
         return body, {"Content-Type": "application/json", "SignatureCertChainUrl": CERT_URL, "Signature-256": signature}

@@ -90,10 +90,11 @@ def decode_state(value) -> dict | None:
     """The engine state from session attributes (a JSON string, or a dict from older sessions)."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = json.loads(value)  # freshly parsed: the engine may own it
         except ValueError:
             return None
-    return json.loads(json.dumps(value)) if isinstance(value, dict) else None
+        return value if isinstance(value, dict) else None
+    return json.loads(json.dumps(value)) if isinstance(value, dict) else None  # a copy the engine may own
 
 
 def run(deps: Deps, handler_input, event: dict):
