@@ -145,18 +145,7 @@ class Store:
             return self.load(household)
 
         def work():
-            current = self._read(household)
-            if any(e.get("op") == "forget" for e in effects) and effects[-1].get("op") == "forget":
-                self.conn.execute("DELETE FROM households WHERE id = ?", (household,))
-                return new_memory()
-            memory = apply_effects(current, effects, owned=True)  # freshly parsed: ours to change
-            now = time.time()
-            self.conn.execute(
-                "INSERT INTO households (id, data, created, updated) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
-                (household, json.dumps(memory, separators=(",", ":")), now, now),
-            )
-            return memory
+            return self._write(household, self._read(household), effects)
 
         try:
             memory = self._immediate(work)
@@ -164,6 +153,42 @@ class Store:
             raise StoreError(f"cannot write the database: {err}") from None
         if any(e.get("op") == "forget" for e in effects):
             self._checkpoint()
+        return memory
+
+    def transact(self, household: str, step):
+        """One turn in one immediate transaction: `step(memory) -> (value, effects)`; the effects are
+        written before the lock is let go, and `value` is returned.
+
+        Reading inside the transaction means the memory a turn sees is the memory its effects
+        are applied to (no second read), and a turn costs one read and at most one write.
+        """
+        def work():
+            memory = self._read(household)
+            value, effects = step(memory if memory is not None else new_memory())
+            if effects:
+                self._write(household, memory, effects)  # the engine reads memory, never changes it
+            return value, effects
+
+        try:
+            value, effects = self._immediate(work)
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot write the database: {err}") from None
+        if any(e.get("op") == "forget" for e in effects or ()):
+            self._checkpoint()
+        return value
+
+    def _write(self, household: str, current: dict | None, effects: list[dict]) -> dict:
+        """Inside a transaction: the memory after `effects`, written (or the row deleted by a final forget)."""
+        if any(e.get("op") == "forget" for e in effects) and effects[-1].get("op") == "forget":
+            self.conn.execute("DELETE FROM households WHERE id = ?", (household,))
+            return new_memory()
+        memory = apply_effects(current, effects, owned=True)  # freshly parsed: ours to change
+        now = time.time()
+        self.conn.execute(
+            "INSERT INTO households (id, data, created, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+            (household, json.dumps(memory, separators=(",", ":")), now, now),
+        )
         return memory
 
     def _checkpoint(self) -> None:

@@ -51,6 +51,20 @@ class StoreAdapter(AbstractPersistenceAdapter):
         with self._lock:
             return self.store.apply(household, list(effects or []))
 
+    def turn(self, request_envelope, step):
+        """Run `step(memory) -> (value, effects)` and write its effects in one transaction; returns value.
+
+        Stores without `transact` (stand-ins, a DynamoDB port) get a read, then `apply`."""
+        household = household_of(request_envelope)
+        with self._lock:
+            transact = getattr(self.store, "transact", None)
+            if transact is not None:
+                return transact(household, step)
+            value, effects = step(self.store.load(household))
+            if effects:
+                self.store.apply(household, list(effects))
+            return value
+
     def save_attributes(self, request_envelope, attributes) -> None:
         """Replace the whole memory (ask-sdk's interface); the skill itself writes through `apply`."""
         save = getattr(self.store, "save", None)
