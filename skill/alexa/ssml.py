@@ -1,7 +1,9 @@
 """Engine segments to Alexa SSML, within Alexa's limits.
 
 Limits (Amazon's SSML reference and custom-skill JSON reference): a <break> is at most 10 s,
-outputSpeech under 8,000 characters, all audio in one response at most 240 s.
+outputSpeech under 8,000 characters, all audio in one response at most 240 s. Amazon's first
+description of the <audio> tag also allowed at most five audio clips in one response; the chimes
+keep to that too, since a response over a limit is not played at all.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ log = logging.getLogger("closer.alexa.ssml")
 MAX_BREAK_S = 10.0
 MAX_SPEECH_CHARS = 8000
 MAX_AUDIO_S = 240.0
+MAX_AUDIO_TAGS = 5
 CHIME_S = 2.0  # generous length of one sound-library chime
 
 CHIMES = {
@@ -45,15 +48,23 @@ def breaks(seconds: float) -> list[str]:
 
 
 class _Budget:
-    """Seconds of audio (breaks, chimes) still allowed in this response."""
+    """Seconds of audio (breaks, chimes) and audio clips still allowed in this response."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, clips: int = MAX_AUDIO_TAGS):
         self.left = seconds
+        self.clips = clips
 
     def take(self, seconds: float) -> float:
         granted = max(0.0, min(seconds, self.left))
         self.left -= granted
         return granted
+
+    def chime(self) -> bool:
+        """Room for one more chime (a clip and its length)?"""
+        if self.clips <= 0 or self.take(CHIME_S) <= 0:
+            return False
+        self.clips -= 1
+        return True
 
 
 def render(segments: list[dict], silence_for_waits: bool = False, cues: list[dict] | None = None) -> str:
@@ -70,7 +81,7 @@ def render(segments: list[dict], silence_for_waits: bool = False, cues: list[dic
         elif kind == "pause":
             parts.extend(breaks(budget.take(_seconds(seg))))
         elif kind == "chime":
-            if budget.take(CHIME_S) > 0:
+            if budget.chime():
                 parts.append(f'<audio src="{CHIMES.get(seg.get("name"), CHIMES["soft"])}"/>')
         elif kind == "wait" and silence_for_waits:
             parts.extend(_silent_wait(_seconds(seg), cues or [], budget))
@@ -95,7 +106,7 @@ def _silent_wait(seconds: float, cues: list[dict], budget: _Budget) -> list[str]
         if budget.left <= 0:
             break
         chime = "end" if cue.get("kind") == "end" else "warn"
-        if budget.take(CHIME_S) > 0:
+        if budget.chime():
             out.append(f'<audio src="{CHIMES[chime]}"/>')
         text = escape_text(cue.get("text", ""))
         if text:

@@ -26,6 +26,7 @@ def check(text: str) -> None:
         total += ms / 1000
     total += ssml.CHIME_S * len(list(root.iter("audio")))
     assert total <= ssml.MAX_AUDIO_S + 0.001
+    assert len(list(root.iter("audio"))) <= ssml.MAX_AUDIO_TAGS
 
 
 def test_text_is_escaped():
@@ -52,6 +53,13 @@ def test_wait_is_silent_only_as_a_fallback_and_capped_at_240_seconds():
     assert "break" not in ssml.render(segments)
     out = ssml.render(segments, silence_for_waits=True, cues=[{"after": 500, "kind": "end", "text": "Done."}])
     check(out)
+
+
+def test_at_most_five_chimes_in_one_response():
+    segments = [{"type": "chime", "name": "soft"}, {"type": "text", "text": "Breathe."}] * 8
+    out = ssml.render(segments)
+    check(out)
+    assert out.count("<audio") == ssml.MAX_AUDIO_TAGS and out.count("Breathe.") == 8, "words are never dropped for chimes"
 
 
 def test_unknown_segments_are_ignored():
