@@ -68,6 +68,7 @@ class Turn:
         self._mem_src = memory or None
         self._mem = None
         self.reply = Reply()
+        self.asked_first = False  # set for intents: the last reply asked "would you like to start?"
         # Deterministic per (seed, turn number, household counter); an integer seeds fastest.
         self.rng = random.Random((int(state["seed"]) * 1_000_003 + int(state["n"])) * 1_000_003
                                  + int(self.mem.get("counter", 0)))
@@ -279,6 +280,7 @@ class Turn:
                     self.say("turn_resume_second", b=who["b"])
                 else:
                     self.say("turn_first", a=who["a"])
+                    self.state["asked_first"] = True
                 self.wait_for_turn()
                 break
             if step.wait == "none":
@@ -431,6 +433,8 @@ class Engine:
             tick(turn)
         else:
             name = event.get("intent") or "AMAZON.FallbackIntent"
+            # Whether the last reply ended on "{a}, would you like to start?" (a yes or no answers it).
+            turn.asked_first = bool(state.pop("asked_first", False))
             if fresh:
                 turn.effect("launch", at=now)
                 self.restore_for_one_shot(turn, name)

@@ -225,7 +225,21 @@ def yes(turn: Turn, slots: dict) -> None:
         return
     if mode == "menu":
         return turn.start_checkin()
+    if in_run(turn) and not turn.state.get("paused"):
+        return go_ahead(turn)
     return fallback(turn, slots)
+
+
+def go_ahead(turn: Turn) -> None:
+    """A yes to "would you like to start?": the partner whose turn it is goes ahead."""
+    run = turn.run
+    item = run["items"][run["i"]] if run["i"] < len(run["items"]) else {}
+    if "q" in item:
+        who = act.roles(run, turn.names)
+        turn.say("go_ahead", who=who["a"] if run.get("turn", 0) == 0 else who["b"])
+    else:
+        turn.say("go_on")
+    turn.reprompt_current()
 
 
 def no(turn: Turn, slots: dict) -> None:
@@ -246,6 +260,12 @@ def no(turn: Turn, slots: dict) -> None:
     if mode == "menu":
         turn.say("menu_no")
         return turn.reprompt_current()
+    if in_run(turn) and not turn.state.get("paused"):
+        run = turn.run
+        item = run["items"][run["i"]] if run["i"] < len(run["items"]) else {}
+        if "q" in item and run.get("turn", 0) == 0 and turn.asked_first:
+            return switch_first(turn, slots)  # "would you like to start?" "no": the other partner starts
+        return go_ahead(turn)
     return fallback(turn, slots)
 
 
