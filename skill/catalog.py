@@ -75,6 +75,26 @@ class Match:
     phrase: str
 
 
+BARE_WORDS = {"the", "please"}  # a phrasing of only these and slots is "bare"
+
+
+def _same_words(said: str, phrase: str, word_cutoff: float = 0.7) -> bool:
+    """A close match by characters must also be one by words: at most one word added or dropped, and
+    every changed word a near spelling of its counterpart ("nex" for "next"), never another word
+    ("i am not sure" is not "i am not safe")."""
+    a, b = said.split(), phrase.split()
+    changed = 0
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            if any(difflib.SequenceMatcher(None, x, y).ratio() < word_cutoff for x, y in zip(a[i1:i2], b[j1:j2])):
+                return False
+            continue
+        changed += max(i2 - i1, j2 - j1)
+    return changed <= 1
+
+
 class Catalog:
     """The loaded catalog, with the text matcher and grammar helpers."""
 
@@ -99,11 +119,14 @@ class Catalog:
             self.slot_values[name] = [normalize(v) for v in values]
         self._exact: dict[str, str] = {}
         self._patterns: list[tuple[re.Pattern, Intent, str]] = []
+        self._bare: set[str] = set()
         for intent in self.intents:
             for phrase in intent.phrases:
                 if "{" in phrase:
                     regex = "^" + _SLOT.sub(lambda m: f"(?P<{m.group(1)}>[a-z' ]+?)", re.escape(phrase).replace(r"\{", "{").replace(r"\}", "}")) + "$"
                     self._patterns.append((re.compile(regex), intent, phrase))
+                    if set(_SLOT.sub(" ", phrase).split()) <= BARE_WORDS:
+                        self._bare.add(phrase)  # "{exercise}", "the {exercise}": the value must be a known one
                 else:
                     self._exact.setdefault(phrase, intent.name)
 
@@ -163,13 +186,15 @@ class Catalog:
             found = regex.match(said)
             if found:
                 slots = {k: v.strip() for k, v in found.groupdict().items()}
+                if phrase in self._bare and not self._known_values(intent, slots):
+                    continue  # a bare slot phrasing would take any words at all
                 return Match(intent.name, slots, 1.0, phrase)
         candidates = {p: n for p, n in self._exact.items() if ok(n)}
         for intent in self.intents:  # slot phrases expanded with known values
             if ok(intent.name) and intent.slots and all(t in self.slot_values for t in intent.slots.values()):
                 for phrase in self.expand(intent.name):
                     candidates.setdefault(phrase, intent.name)
-        best = difflib.get_close_matches(said, list(candidates), n=1, cutoff=cutoff)
+        best = [p for p in difflib.get_close_matches(said, list(candidates), n=3, cutoff=cutoff) if _same_words(said, p)]
         if best:
             phrase = best[0]
             score = difflib.SequenceMatcher(None, said, phrase).ratio()
@@ -179,6 +204,17 @@ class Catalog:
                 slots = self._slots_from_expanded(intent, phrase)
             return Match(intent.name, slots, round(score, 3), phrase)
         return None
+
+    def _known_values(self, intent: Intent, slots: dict) -> bool:
+        """Every slot value is close to a known value of its type (a type without values knows none)."""
+        for slot, value in slots.items():
+            known = self.slot_values.get(intent.slots.get(slot, ""))
+            if not known:
+                return False
+            plain = value[: -len(" exercise")] if value.endswith(" exercise") else value  # "the memory lane exercise"
+            if not difflib.get_close_matches(value, known, n=1, cutoff=0.8) and not difflib.get_close_matches(plain, known, n=1, cutoff=0.8):
+                return False
+        return True
 
     def _slots_from_expanded(self, intent: Intent, phrase: str) -> dict:
         for regex, pattern_intent, _ in self._patterns:

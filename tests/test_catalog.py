@@ -79,3 +79,27 @@ def test_exercise_names_come_from_content():
     assert set(CATALOG.slot_values["EXERCISE_NAME"]) == content_names
     fresh = load_catalog(["made up exercise"])
     assert fresh.match("start the made up exercise").slots == {"exercise": "made up exercise"}
+
+
+def test_a_bare_exercise_name_is_a_command_but_other_words_are_not():
+    from local_voice.recognize import content_exercise_names
+    from skill.catalog import load_catalog
+
+    catalog = load_catalog(content_exercise_names())
+    for said in ("memory lane", "the memory lane exercise", "role swap please"):
+        found = catalog.match(said)
+        assert found and found.intent == "StartExerciseIntent", said
+    for said in ("elephant", "how was your day", "that is a lovely question", "pass the salt"):
+        found = catalog.match(said)
+        assert found is None or found.intent != "StartExerciseIntent", f"{said!r} taken for an exercise: {found}"
+
+
+def test_a_near_spelling_matches_but_a_different_word_does_not():
+    from skill.catalog import load_catalog
+
+    catalog = load_catalog([])
+    assert catalog.match("nex").intent == "AMAZON.NextIntent"
+    assert catalog.match("im done").intent == "DoneIntent"
+    for said in ("i am not sure", "i am not sad"):  # one word from "i am not safe", and not it at all
+        found = catalog.match(said)
+        assert found is None or found.intent != "SafetyIntent", f"{said!r} taken for a disclosure"

@@ -69,6 +69,7 @@ class Turn:
         self._mem = None
         self.reply = Reply()
         self.asked_first = False  # set for intents: the last reply asked "would you like to start?"
+        self.list_at = 0
         # Deterministic per (seed, turn number, household counter); an integer seeds fastest.
         self.rng = random.Random((int(state["seed"]) * 1_000_003 + int(state["n"])) * 1_000_003
                                  + int(self.mem.get("counter", 0)))
@@ -435,6 +436,7 @@ class Engine:
             name = event.get("intent") or "AMAZON.FallbackIntent"
             # Whether the last reply ended on "{a}, would you like to start?" (a yes or no answers it).
             turn.asked_first = bool(state.pop("asked_first", False))
+            turn.list_at = int(state.pop("list_at", 0) or 0)  # where "next" goes on in a list of exercises
             if fresh:
                 turn.effect("launch", at=now)
                 self.restore_for_one_shot(turn, name)
@@ -473,6 +475,9 @@ class Engine:
                 said = said[len(prefix):]
         if said in names:
             return names[said]
+        for suffix in (" exercise", " one"):  # "the memory lane exercise", "the role swap one"
+            if said.endswith(suffix) and said[: -len(suffix)] in names:
+                return names[said[: -len(suffix)]]
         close = difflib.get_close_matches(said, list(names), n=1, cutoff=0.75)
         return names[close[0]] if close else None
 

@@ -23,22 +23,43 @@ def start_exercise(turn: Turn, slots: dict) -> None:
     """Start a named exercise, ritual or the ladder."""
     activity_id = turn.engine.resolve_activity(slots.get("exercise"))
     if activity_id is None:
-        turn.say("which_exercise", options=exercise_list(turn))
-        turn.reprompt_current()
-        return
+        turn.say("which_exercise")
+        return list_page(turn, 0)
     turn.start_activity(activity_id)
 
 
-def exercise_list(turn: Turn) -> str:
+LIST_PAGE = 6  # names heard in one breath; "next" hears the following ones
+
+
+def exercise_titles(turn: Turn) -> list[str]:
     titles = [a.title for a in turn.content.activities().values()]
-    titles = [t[4:] if t.lower().startswith("the ") else t for t in titles]
-    return ", ".join(t.lower() for t in titles[:-1]) + ", and " + titles[-1].lower() if len(titles) > 1 else "".join(titles)
+    return [(t[4:] if t.lower().startswith("the ") else t).lower() for t in titles]
+
+
+def spoken_list(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + ", and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def list_exercises(turn: Turn, slots: dict) -> None:
-    """Name the exercises there are."""
-    turn.say("exercise_list", options=exercise_list(turn))
+    """Name the exercises there are, a few at a time."""
+    list_page(turn, 0)
+
+
+def list_page(turn: Turn, start: int) -> None:
+    """Say one page of exercise names; "next" (in the menu) goes on from where it stopped."""
+    titles = exercise_titles(turn)
+    page = titles[start:start + LIST_PAGE]
+    if len(titles) <= LIST_PAGE:
+        turn.say("exercise_list", options=spoken_list(titles))
+    elif start == 0:
+        turn.say("exercise_list_first", count=number(len(titles)), options=spoken_list(page))
+    elif start + LIST_PAGE < len(titles):
+        turn.say("exercise_list_more", options=spoken_list(page))
+    else:
+        turn.say("exercise_list_last", options=spoken_list(page))
     turn.reprompt_current()
+    if start + LIST_PAGE < len(titles) and turn.state["mode"] == "menu":
+        turn.state["list_at"] = start + LIST_PAGE
 
 
 def done(turn: Turn, slots: dict) -> None:
@@ -67,6 +88,8 @@ def done(turn: Turn, slots: dict) -> None:
 
 def next_item(turn: Turn, slots: dict) -> None:
     """Skip to the next question or step at once."""
+    if turn.state["mode"] == "menu" and turn.list_at:
+        return list_page(turn, turn.list_at)  # "next" right after a page of exercise names: the next page
     if turn.state["mode"] == "menu":
         progress = turn.mem.get("progress")
         if progress and turn.resumable(progress):
@@ -119,6 +142,11 @@ def repeat(turn: Turn, slots: dict) -> None:
     turn.reply.expect = last.get("expect") or MENU
     turn.reply.listen = last.get("listen") or "command"
     turn.reply.reprompt = last.get("reprompt")
+    # Said again, a question or a page of names still takes its answer ("no", "next").
+    if turn.asked_first:
+        turn.state["asked_first"] = True
+    if turn.list_at:
+        turn.state["list_at"] = turn.list_at
 
 
 def pause(turn: Turn, slots: dict) -> None:

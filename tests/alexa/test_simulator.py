@@ -24,21 +24,29 @@ SCRIPT = ["start a check in", "repeat that", "next question", "pause", "resume",
 
 
 class Simulator:
-    """Maps utterances to intents with the model's samples, keeps the session as Alexa would."""
+    """Maps utterances to intents with the model's samples, keeps the session as Alexa would.
+
+    Like Alexa's NLU, a sample without slots wins over one with slots, and a sample that is
+    little more than a slot ("{exercise}") only takes a value of that slot's type."""
 
     def __init__(self, client, post):
         model = json.loads(MODEL.read_text())["interactionModel"]["languageModel"]
+        values = {t["name"]: {v["name"]["value"].lower() for v in t.get("values", [])} for t in model.get("types", [])}
         self.samples = []
         for intent in model["intents"]:
+            slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             for sample in intent["samples"]:
                 pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(sample)) + "$"
-                self.samples.append((re.compile(pattern), intent["name"]))
+                bare = len(re.sub(r"\{\w+\}", "", sample).split()) <= 1
+                closed = {k: values.get(t) for k, t in slot_types.items() if bare and values.get(t)}
+                self.samples.append(("{" in sample, re.compile(pattern), intent["name"], closed))
+        self.samples.sort(key=lambda s: s[0])  # literal samples first
         self.client, self.post, self.attrs = client, post, None
 
     def resolve(self, utterance: str):
-        for pattern, name in self.samples:
+        for _, pattern, name, closed in self.samples:
             found = pattern.match(utterance)
-            if found:
+            if found and all(found.group(k) in v for k, v in closed.items() if k in found.groupdict()):
                 return name, found.groupdict()
         return "AMAZON.FallbackIntent", {}
 
