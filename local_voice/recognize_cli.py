@@ -30,6 +30,11 @@ def run(args) -> int:
             print(json.dumps({"file": path, "error": str(exc)}), flush=True)
             status = 2
             continue
-        result = recognizer.recognize(audio.pcm())
+        try:
+            result = recognizer.recognize(audio.pcm())
+        except Exception as exc:  # a decoder failure on one file must not lose the others' results
+            print(json.dumps({"file": path, "error": f"could not decode the audio ({type(exc).__name__})"}), flush=True)
+            status = 2
+            continue
         print(json.dumps({"file": path, **result.as_dict()}), flush=True)
     return status

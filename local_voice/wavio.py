@@ -135,6 +135,15 @@ def read_wav(source: str | Path | bytes, rate: int = RATE) -> Audio:
         raise WavError("the file is empty")
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         raise WavError("not a WAV file (no RIFF/WAVE header)")
+    try:
+        return _parse(data, rate)
+    except WavError:
+        raise
+    except Exception as exc:  # the wave module raises more than its own errors on a damaged file
+        raise WavError(f"corrupt WAV file ({type(exc).__name__})") from None
+
+
+def _parse(data: bytes, rate: int) -> Audio:
     tag = _riff_format(data[:4096])
     if tag in (6, 7) or (tag is not None and tag not in (1, 3)):
         raise WavError(f"unsupported WAV encoding ({_FORMATS.get(tag, f'format {tag}')}); use PCM or float")

@@ -75,3 +75,29 @@ def test_write_then_read_round_trip(tmp_path):
     x = _tone(16000)
     write_wav(tmp_path / "a.wav", x)
     assert np.array_equal(read_wav(tmp_path / "a.wav").samples, x)
+
+
+def test_a_damaged_header_gives_a_wav_error_never_another_exception():
+    """Mutations of a valid file (bytes changed, chunk sizes wrong, cut short, an extra chunk that
+    runs past the end) either still read as audio or raise WavError: never a traceback."""
+    import random
+
+    good = bytearray(_wav(frames=_tone(16000, 0.1).tobytes()))
+    # a stray chunk whose size points past the end (the case Python's wave module fails on with RuntimeError)
+    stray = bytes(good[:12]) + b"LIST" + struct.pack("<I", 10_000) + bytes(good[12:])
+    cases = [stray, bytes(good[:30]), bytes(good[:44]) + b"\x01"]
+    rng = random.Random(5)
+    for _ in range(400):
+        bad = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            bad[rng.randrange(12, 48)] = rng.randrange(256)
+        cases.append(bytes(bad[: rng.choice([len(bad), rng.randrange(12, len(bad))])]))
+    outcomes = {"audio": 0, "error": 0}
+    for data in cases:
+        try:
+            read_wav(data)
+            outcomes["audio"] += 1
+        except WavError as exc:
+            assert str(exc), "the error says what is wrong"
+            outcomes["error"] += 1
+    assert outcomes["error"] > 50, outcomes  # the mutations really did break files
