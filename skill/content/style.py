@@ -37,7 +37,7 @@ _GENDERED = re.compile(
 _PUSHY = re.compile(r"\b(?:must|should|have to|has to)\b", re.I)
 _NEGATED = re.compile(r"(?:n't|\bnot|\bnever|\bno one|\bnobody|\bnothing)\s+$", re.I)
 _ASKING = re.compile(r"\s+(?:we|i)\b", re.I)  # "should we", "should I": a question, not a push
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.I)  # "we" = the device and the couple
 # Quoted patterns a partner is invited to use: "a sentence that begins with I feel", "I statements".
 _FIRST_PERSON_OK = re.compile(r"\bI (?:feel|need|statements?)\b")
 _SKIP = re.compile(r"\b(?:skip|next)\b", re.I)
@@ -147,7 +147,8 @@ def _check_words(s: Scalar, report) -> None:
 
 
 def _check_first_person(s: Scalar, report) -> None:
-    """First-person singular words in a question: the device speaks it, so they sound like the device."""
+    """First-person words in a question: the device speaks it, so "I" sounds like the device and "we"
+    counts the device in with the couple."""
     text = _FIRST_PERSON_OK.sub(" ", s.text)
     for word in dict.fromkeys(m.group(0) for m in _FIRST_PERSON.finditer(text)):
         report(ERROR, "first-person", f"first-person word {word!r}; the device asks this, "

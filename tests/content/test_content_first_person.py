@@ -85,6 +85,9 @@ def rules(text: str, key: str = "text", kind: str = "deck") -> dict[str, str]:
     "How would I know that you are tired?",
     "What do you think I'm feeling right now?",
     "When I feel unsure, what helps you reassure me?",
+    "What is one thing we could do together this weekend?",
+    "Which of our old jokes still makes you laugh?",
+    "What would help us feel closer this week?",
 ])
 @pytest.mark.parametrize("kind", ["deck", "ladder"])
 def test_first_person_in_a_question_is_an_error(text, kind):
@@ -99,6 +102,8 @@ def test_first_person_in_a_question_is_an_error(text, kind):
     "Try an I statement about something small.",
     "What did the two of you enjoy most this week?",
     "Which timeline, mime or dime do you like?",
+    "What do the two of you use, and which is yours?",
+    "Which hour would you trust your partner with?",
 ])
 def test_questions_without_first_person_pass(text):
     assert "first-person" not in rules(text)
