@@ -71,13 +71,17 @@ def test_pushy_words_are_warnings(text):
     "{a}, you start. {b}, you listen.",
     "There is no rush, and nothing has to be decided today.",
     "You don't have to answer.",
-    "Which place should we visit again?",
+    "Which place would the two of you visit again?",
     "Here, together, the other one listens. There is a theme.",
     "Take a long-distance walk, if you like.",
     " ".join(["word"] * 25) + ".",
 ])
 def test_clean_text_passes(text):
     assert rules(text) == {}
+
+
+def test_should_we_in_a_step_is_a_question_not_a_push():
+    assert rules("Which place should we visit again?", key="say", kind="exercise") == {}
 
 
 def test_safety_number_may_have_digits_but_spoken_text_may_not():
