@@ -1,9 +1,10 @@
 """ask-sdk persistence adapter over the household Store (SQLite), keyed by the Alexa userId.
 
-The engine's memory changes arrive as effects; `apply` writes them in one transaction
-(the Store's BEGIN IMMEDIATE). To outgrow one machine, swap this class for one over
-ask_sdk_dynamodb's DynamoDbAdapter: `get_attributes` = its get_attributes, and `apply` =
-read, apply the same effects in Python, put_item with a condition on a version attribute.
+A request's turn (`turn`) reads the household, steps the engine and writes the engine's
+effects in one transaction (the Store's BEGIN IMMEDIATE). To outgrow one machine, swap this
+class for one over ask_sdk_dynamodb's DynamoDbAdapter: `turn` = get the item, run the step,
+apply its effects in Python, put_item with a condition on a version attribute, and on a
+conflict run the step again (the engine has no side effects).
 """
 
 from __future__ import annotations
