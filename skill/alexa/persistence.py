@@ -46,12 +46,6 @@ class StoreAdapter(AbstractPersistenceAdapter):
         with self._lock:
             return self.store.load(household)
 
-    def apply(self, request_envelope, effects: list) -> dict:
-        """Apply the engine's memory effects in one transaction; returns the new memory."""
-        household = household_of(request_envelope)
-        with self._lock:
-            return self.store.apply(household, list(effects or []))
-
     def turn(self, request_envelope, step):
         """Run `step(memory) -> (value, effects)` and write its effects in one transaction; returns value.
 
