@@ -11,11 +11,12 @@ from local_voice.wavio import read_wav
 from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, load, synth
 
 # Measured on voices and table talk never used for tuning (bench/recognition.py --held-out).
-# The goals are 97% of commands and no table talk at all. Neither is met yet: about
-# three commands in five come through, and 1 of these 60 held-out sentences still passes
-# for a command. The floors below are today's level, not the goals.
+# The goals are 97% of commands and no table talk at all. The command goal is not met:
+# about half of these 52 held-out commands come through (51.9% measured; the benchmark's
+# held-out sample: 57.7%), while none of these 60 held-out sentences passes for a command
+# (the benchmark's 120 held-out clips: 1). The floors below are today's level, not the goals.
 MIN_COMMAND_ACCURACY = 0.5
-MAX_TABLE_TALK_HITS = 1  # of 60 held-out sentences; measured 1 (the goal is 0)
+MAX_TABLE_TALK_HITS = 0  # of 60 held-out sentences; measured 0
 
 
 def _sample(commands, per_intent=2, seed=7):
@@ -123,3 +124,25 @@ def test_slots_come_back(commands):
     assert name_phrase.slot_names == ["nameA", "nameB"]
     found = commands.lookup("start the listening exercise", ["StartExerciseIntent"])
     assert found == ("StartExerciseIntent", {"exercise": "listening exercise"})
+
+
+def test_slot_endings_are_shared_in_the_grammar(sphinx):
+    # The JSGF compiler copies a slot rule wherever it is used; phrases ending the same way
+    # from their first slot on share one copy (each first-name copy costs megabytes).
+    grammar = sphinx._jsgf(sphinx.commands.live(["SetNamesIntent", "StartExerciseIntent"]))
+    body = next(line for line in grammar.splitlines() if line.startswith("public"))
+    names = [m for m in body.split() if m.startswith("<slot")]
+    # "<names> and <names>", "<names> and my partner is <names>" and two exercise endings
+    # (some twenty copies before the endings were shared)
+    assert len(names) <= 6, body
+
+
+def test_searches_are_a_bounded_cache(commands, speech_cache):
+    rec = R.PocketsphinxRecognizer(commands, expect=["DoneIntent"], max_searches=2)
+    pcm = read_wav(synth("next question", speech_cache, "en-us", 150)).pcm()
+    for expect in (["AMAZON.NextIntent"], ["AMAZON.PauseIntent"], ["AMAZON.ResumeIntent"], ["AMAZON.NextIntent"]):
+        rec.set_expect(expect)
+        assert len(rec._searches) <= 2
+    assert rec.recognize(pcm).intent == "AMAZON.NextIntent"  # rebuilt after it was dropped
+    rec.set_expect(["AMAZON.PauseIntent"])
+    assert rec.recognize(pcm).intent != "AMAZON.NextIntent"
