@@ -768,7 +768,7 @@ class PocketsphinxRecognizer(Recognizer):
             mine = self.commands.lookup(text, self.live)
             theirs = self.commands.lookup(" ".join(heard), self.live) if heard else None
             agree = mine is not None and theirs is not None and theirs[0] == mine[0]
-            if not agree and mine is not None and not mine[1]:
+            if not agree and mine is not None and not mine[1] and mine[0] not in STRICT_INTENTS:
                 # Or (a phrase without slots: a name or exercise must be heard exactly) the
                 # check heard most of the same phrase, in order, and little else ("swap who
                 # goes first" / "swap who goes this"). Chosen on the tuning voices and table
@@ -785,6 +785,12 @@ class PocketsphinxRecognizer(Recognizer):
         if agreement < float(self.agreement):
             return None, agreement
         return text, agreement
+
+
+# Intents heard only when both searches agree on the whole phrase: a wrong disclosure stops the
+# exercise, reads out crisis lines and holds every exercise back for the rest of the session
+# ("I'm done" was once taken for "I'm in danger" on half its words).
+STRICT_INTENTS = frozenset({"SafetyIntent", "ForgetDataIntent"})
 
 
 def _matched(a: list[str], b: list[str]) -> int:

@@ -222,3 +222,25 @@ def test_prerender_fills_the_cache_once(tmp_path):
     assert voice.prerender(texts) == 2
     assert voice.prerender(texts) == 0
     assert voice.prerender(texts, paces=(1,)) == 2, "a remembered pace is a different speaking rate"
+
+
+# The session's everyday commands, streamed as the live loop hears them, at the step where each is said.
+# A miss only costs saying it again; taking one for a disclosure would stop the exercise, read out
+# crisis lines and hold every exercise back for the rest of the session.
+EVERYDAY = [
+    ("I'm done", "run"), ("next question", "run"), ("pause", "run"), ("resume", "paused"),
+    ("slower", "run"), ("stop", "run"), ("repeat that", "run"), ("start a check in", "menu"),
+]
+
+
+def test_an_everyday_command_is_never_taken_for_a_disclosure(listener, speech_dir):
+    from skill.engine.core import MENU, PAUSED, RUN
+
+    steps = {"run": _Step(RUN, listen="conversation"), "paused": _Step(PAUSED), "menu": _Step(MENU)}
+    wrong = []
+    for voice in ("en-us", "en+f3", "en-gb-x-rp"):
+        for text, step in EVERYDAY:
+            for _, intent in stream_decisions(listener, trimmed(synth(text, speech_dir, voice)), steps[step]):
+                if intent == "SafetyIntent":
+                    wrong.append(f"{text!r} ({voice}) heard as a disclosure")
+    assert not wrong, "\n".join(wrong)
