@@ -89,10 +89,12 @@ class Phrase:
 class CommandSet:
     """The phrasings a recognizer may hear, per intent, with slot values; built from the catalog."""
 
-    def __init__(self, phrases: dict[str, list[Phrase]], values: dict[str, list[str]], always: list[str] | None = None):
+    def __init__(self, phrases: dict[str, list[Phrase]], values: dict[str, list[str]], always: list[str] | None = None,
+                 not_over_talk: list[str] | None = None):
         self.phrases = phrases
         self.values = values
         self.always = list(always or [])
+        self.not_over_talk = list(not_over_talk or [])  # left out while the partners talk (catalog over_talk: false)
 
     @classmethod
     def from_catalog(cls, catalog, first_names: list[str] | None = None) -> CommandSet:
@@ -103,7 +105,7 @@ class CommandSet:
             items = [Phrase(intent.name, tuple(p.split()), dict(intent.slots)) for p in intent.phrases]
             if items:
                 phrases[intent.name] = items
-        return cls(phrases, values, catalog.always_live)
+        return cls(phrases, values, catalog.always_live, catalog.not_over_talk)
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, list[str]], always: list[str] | None = None) -> CommandSet:
@@ -131,7 +133,7 @@ class CommandSet:
             ok = [p for p in items if all(_SLOT.fullmatch(w) or keep_word(w) for w in p.words)]
             if ok:
                 phrases[name] = ok
-        return CommandSet(phrases, values, self.always)
+        return CommandSet(phrases, values, self.always, self.not_over_talk)
 
     def slot_values(self, phrase: Phrase, slot: str) -> list[str]:
         return self.values.get(phrase.slots.get(slot, ""), [])
@@ -583,6 +585,7 @@ class PocketsphinxRecognizer(Recognizer):
         if verify:
             self._add_garbage_words(self.decoder)
         known = self._make_pronounceable(commands, self.decoder)
+        self._add_british_vowels(commands, self.decoder)
         super().__init__(commands.restrict(known), expect, **kwargs)
 
     @property
@@ -594,6 +597,22 @@ class PocketsphinxRecognizer(Recognizer):
     def _add_garbage_words(decoder) -> None:
         for i, phone in enumerate(_PHONES):
             decoder.add_word(f"{_GARBAGE_PREFIX}{phone.lower()}", phone, update=(i == len(_PHONES) - 1))
+
+    @staticmethod
+    def _add_british_vowels(commands: CommandSet, decoder) -> None:
+        """A second pronunciation for command words with the American LOT vowel (AA): the rounded
+        British one (AO), as in "stop" said st-o-p. The model's dictionary is American, and a
+        British "stop" was heard as "help" (espeak-ng's en+f3 voice); slot values are left as they are."""
+        words = {w for items in commands.phrases.values() for p in items for w in p.words if not _SLOT.fullmatch(w)}
+        variants = {}
+        for word in sorted(words):
+            phones = (decoder.lookup_word(word) or "").split()
+            # AA before R is the START vowel ("start", "partner"), long in British English too: left alone.
+            lot = [i for i, ph in enumerate(phones) if ph == "AA" and (i + 1 == len(phones) or phones[i + 1] != "R")]
+            if lot and decoder.lookup_word(f"{word}(2)") is None:
+                variants[f"{word}(2)"] = " ".join("AO" if i in lot else ph for i, ph in enumerate(phones))
+        for i, (word, pron) in enumerate(variants.items()):
+            decoder.add_word(word, pron, update=(i == len(variants) - 1))
 
     @staticmethod
     def _make_pronounceable(commands: CommandSet, decoder):

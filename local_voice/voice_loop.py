@@ -142,6 +142,7 @@ class Listener:
         base = commands or build_commands()
         self.always = list(base.always)
         self.all_intents = list(base.intents)
+        self.not_over_talk = set(getattr(base, "not_over_talk", ()) or ())  # from the catalog (over_talk: false)
         self.wake_word = None if not wake_word or wake_word.lower() == "none" else wake_word.lower()
         self.commands = with_wake(base, self.wake_word) if self.wake_word else base
         first = [name for name in ("AMAZON.StopIntent",) if name in base.phrases] or base.intents[:1]
@@ -172,7 +173,10 @@ class Listener:
         last = companion.last or {}
         expect = [n for n in (companion.expect or []) if n in self.all_intents]
         names = (expect + [n for n in self.always if n not in expect]) if expect else list(self.all_intents)
-        self.waking = bool(self.wake_word) and last.get("listen") == "conversation"
+        talking = last.get("listen") == "conversation"
+        if talking:
+            names = [n for n in names if n not in self.not_over_talk]
+        self.waking = bool(self.wake_word) and talking
         if not self.waking:
             return names
         # Asking for help is never held back by a missing wake word.

@@ -61,6 +61,7 @@ class Intent:
     slots: dict = field(default_factory=dict)
     always: bool = False
     contains: tuple[str, ...] = ()
+    over_talk: bool = True  # heard by the local recognizer while the partners talk
 
     @property
     def builtin(self) -> bool:
@@ -108,6 +109,7 @@ class Catalog:
                 slots=dict(item.get("slots") or {}),
                 always=bool(item.get("always", False)),
                 contains=tuple(normalize(p) for p in item.get("contains") or []),
+                over_talk=bool(item.get("over_talk", True)),
             )
             for item in data["intents"]
         ]
@@ -137,6 +139,11 @@ class Catalog:
     @property
     def always_live(self) -> list[str]:
         return [i.name for i in self.intents if i.always]
+
+    @property
+    def not_over_talk(self) -> list[str]:
+        """Intents the local recognizer leaves out while the partners talk."""
+        return [i.name for i in self.intents if not i.over_talk]
 
     def expand(self, intent_name: str, slot_samples: dict[str, list[str]] | None = None) -> list[str]:
         """Every concrete phrase for an intent, slots filled with known values (or samples)."""

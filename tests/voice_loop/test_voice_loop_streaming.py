@@ -244,3 +244,13 @@ def test_an_everyday_command_is_never_taken_for_a_disclosure(listener, speech_di
                 if intent == "SafetyIntent":
                     wrong.append(f"{text!r} ({voice}) heard as a disclosure")
     assert not wrong, "\n".join(wrong)
+
+
+def test_name_and_exercise_phrases_are_left_out_while_partners_talk(listener):
+    from skill.engine.core import MENU, RUN
+
+    talking = listener.live_for(_Step(RUN, listen="conversation"))
+    assert "DoneIntent" in talking and "SafetyIntent" in talking and "AMAZON.StopIntent" in talking
+    assert "SetNamesIntent" not in talking and "StartExerciseIntent" not in talking
+    menu = listener.live_for(_Step(MENU))
+    assert "SetNamesIntent" in menu and "StartExerciseIntent" in menu
