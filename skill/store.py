@@ -155,28 +155,6 @@ class Store:
             self._checkpoint()
         return memory
 
-    def transact(self, household: str, step):
-        """One turn in one immediate transaction: `step(memory) -> (value, effects)`; the effects are
-        written before the lock is let go, and `value` is returned.
-
-        Reading inside the transaction means the memory a turn sees is the memory its effects
-        are applied to (no second read), and a turn costs one read and at most one write.
-        """
-        def work():
-            memory = self._read(household)
-            value, effects = step(memory if memory is not None else new_memory())
-            if effects:
-                self._write(household, memory, effects)  # the engine reads memory, never changes it
-            return value, effects
-
-        try:
-            value, effects = self._immediate(work)
-        except sqlite3.Error as err:
-            raise StoreError(f"cannot write the database: {err}") from None
-        if any(e.get("op") == "forget" for e in effects or ()):
-            self._checkpoint()
-        return value
-
     def _write(self, household: str, current: dict | None, effects: list[dict]) -> dict:
         """Inside a transaction: the memory after `effects`, written (or the row deleted by a final forget)."""
         if any(e.get("op") == "forget" for e in effects) and effects[-1].get("op") == "forget":

@@ -76,7 +76,7 @@ def step(deps: Deps, handler_input, event: dict) -> dict:
         state, out = deps.engine.step(previous, event, memory, owned=True)
         return (state, out), out.get("effects")
 
-    state, out = deps.persistence.turn(raw, engine_step)  # read, step, write: one transaction
+    state, out = deps.persistence.turn(raw, engine_step)  # read, step, then write the effects
     for name in out.get("events") or []:
         log.warning("event: %s", name)  # an event type only, never words
     attrs["engine"] = encode_state(state)

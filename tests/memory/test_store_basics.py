@@ -156,27 +156,3 @@ def test_opening_an_up_to_date_database_needs_no_write_lock(db, monkeypatch):
         holder.execute("ROLLBACK")
         holder.close()
 
-
-def test_a_turn_reads_steps_and_writes_in_one_transaction(db):
-    store = Store(db)
-    store.apply("h1", [{"op": "counter"}])
-    seen = []
-
-    def step(memory):
-        seen.append(memory["counter"])
-        return "answer", [{"op": "counter"}]
-
-    assert store.transact("h1", step) == "answer"
-    assert seen == [1] and store.load("h1")["counter"] == 2
-    # A step with no effects writes nothing; a new household reads as a new memory.
-    assert store.transact("h2", lambda memory: (memory["counter"], [])) == 0
-    assert store.conn.execute("SELECT count(*) FROM households WHERE id = 'h2'").fetchone()[0] == 0
-
-    def failing(memory):
-        raise RuntimeError("engine broke")
-
-    with pytest.raises(RuntimeError):
-        store.transact("h1", failing)
-    assert store.load("h1")["counter"] == 2, "a failed step changes nothing"
-    assert not store.conn.in_transaction, "the lock is let go after a failure"
-    store.close()
