@@ -787,16 +787,6 @@ class PocketsphinxRecognizer(Recognizer):
             mine = self.commands.lookup(text, self.live)
             theirs = self.commands.lookup(" ".join(heard), self.live) if heard else None
             agree = mine is not None and theirs is not None and theirs[0] == mine[0]
-            if not agree and mine is not None and not mine[1] and mine[0] not in STRICT_INTENTS:
-                # Or (a phrase without slots: a name or exercise must be heard exactly) the
-                # check heard most of the same phrase, in order, and little else ("swap who
-                # goes first" / "swap who goes this"). Chosen on the tuning voices and table
-                # talk: +3 of 156 commands, no more table talk. Held-out check: +1 command
-                # and +1 table-talk clip in the benchmark, +2 commands and -1 table-talk
-                # sentence in tests/voice: within the noise, not worse.
-                said = text.split()
-                same = _matched(said, heard)
-                agree = same >= 0.5 * len(said) and same >= 0.75 * len(heard)
             heard.clear()  # the check decode is only compared, never kept
             return (text, 1.0) if agree else (None, 0.0)
         agreement = _similarity(text.split(), heard)
@@ -804,19 +794,6 @@ class PocketsphinxRecognizer(Recognizer):
         if agreement < float(self.agreement):
             return None, agreement
         return text, agreement
-
-
-# Intents heard only when both searches agree on the whole phrase: a wrong disclosure stops the
-# exercise, reads out crisis lines and holds every exercise back for the rest of the session
-# ("I'm done" was once taken for "I'm in danger" on half its words).
-STRICT_INTENTS = frozenset({"SafetyIntent", "ForgetDataIntent"})
-
-
-def _matched(a: list[str], b: list[str]) -> int:
-    """How many words two word sequences share in order."""
-    import difflib
-
-    return sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
 
 
 def _similarity(a: list[str], b: list[str]) -> float:

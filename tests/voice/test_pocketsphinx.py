@@ -12,10 +12,13 @@ from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, load, synth
 
 # Measured on voices and table talk never used for tuning (bench/recognition.py --held-out).
 # The goals are 97% of commands and no table talk at all. The command goal is not met:
-# about half of these 52 held-out commands come through (51.9% measured; the benchmark's
+# about half of these 52 held-out commands come through (48.1% measured; the benchmark's
 # held-out sample: 57.7%), while none of these 60 held-out sentences passes for a command
-# (the benchmark's 120 held-out clips: 1). The floors below are today's level, not the goals.
-MIN_COMMAND_ACCURACY = 0.5
+# (the benchmark's 120 held-out clips: none either). The floors below are today's level, not
+# the goals. The floor was 0.5 with a looser check that let one more command through and one
+# table-talk sentence too (and, streamed, took "I'm done" for a disclosure); no false
+# trigger comes first, so that check is gone and the floor is 0.45.
+MIN_COMMAND_ACCURACY = 0.45
 MAX_TABLE_TALK_HITS = 0  # of 60 held-out sentences; measured 0
 
 
