@@ -182,6 +182,15 @@ class Listener:
         # Asking for help is never held back by a missing wake word.
         return [WAKE_PREFIX + n for n in names] + [n for n in names if n in ALWAYS_PLAIN]
 
+    def warm_up(self, steps: Iterable[tuple[list[str], str]]) -> None:
+        """Build the searches of the usual steps, (expected intents, listen mode), before the first listen.
+
+        A step's search built on the spot takes 1 to 3 s, and the microphone opens only after it,
+        so a couple answering at once would lose their first words. The recognizer keeps a few
+        searches (least recently used go first): give the one needed first last."""
+        for expect, listen in steps:
+            self.recognizer.set_expect(self.live_for(_Usual(expect, listen)))
+
     def prepare(self, companion: Companion) -> None:
         """Before listening: the grammar of what can be said at this step."""
         self.recognizer.set_expect(self.live_for(companion))
@@ -279,6 +288,21 @@ class Listener:
         if not self.recognizer.in_speech and (self.quiet is None or self.quiet.loud == 0):
             self._trim()
         return None
+
+
+class _Usual:
+    """A step as the listener reads it from the companion: what may be said, and the listen mode."""
+
+    def __init__(self, expect: list[str], listen: str):
+        self.expect = list(expect)
+        self.last = {"listen": listen}
+
+
+def usual_steps() -> list[tuple[list[str], str]]:
+    """A check-in turn, a paused one and the menu (needed first, so last): the steps most sessions use."""
+    from skill.engine.core import MENU, PAUSED, RUN
+
+    return [(RUN, "conversation"), (PAUSED, "command"), (MENU, "command")]
 
 
 def respond(companion: Companion, result: Result, now: float) -> dict | None:
@@ -490,6 +514,7 @@ def run_live(args, companion: Companion) -> int:
     except (audio.AudioError, RecognizerError, SpeechError) as err:
         print(f"closer local: {err}", file=sys.stderr)
         return 1
+    listener.warm_up(usual_steps())  # before any audio plays: building a search holds the interpreter
     _, stop_prerender = prerender_in_background(voice, sorted({0, int(companion.memory.get("pace") or 0)}))
     player = StreamPlayer(out_dev)
     print("Closer Together is listening. Say 'stop' to end, or press Ctrl-C.", file=sys.stderr)

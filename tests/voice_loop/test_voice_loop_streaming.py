@@ -254,3 +254,15 @@ def test_name_and_exercise_phrases_are_left_out_while_partners_talk(listener):
     assert "SetNamesIntent" not in talking and "StartExerciseIntent" not in talking
     menu = listener.live_for(_Step(MENU))
     assert "SetNamesIntent" in menu and "StartExerciseIntent" in menu
+
+
+def test_the_usual_steps_are_built_before_the_first_listen():
+    from skill.engine.core import MENU, PAUSED, RUN
+
+    listener = VL.Listener("pocketsphinx", None, None)
+    listener.warm_up(VL.usual_steps())
+    built = dict(listener.recognizer._searches)
+    for expect, listen in ((RUN, "conversation"), (PAUSED, "command"), (MENU, "command")):
+        listener.prepare(_Step(expect, listen=listen))
+    assert dict(listener.recognizer._searches) == built, "a usual step was built again when listening"
+    assert len(built) == 3
