@@ -145,7 +145,18 @@ class Store:
             return self.load(household)
 
         def work():
-            return self._write(household, self._read(household), effects)
+            current = self._read(household)
+            if any(e.get("op") == "forget" for e in effects) and effects[-1].get("op") == "forget":
+                self.conn.execute("DELETE FROM households WHERE id = ?", (household,))
+                return new_memory()
+            memory = apply_effects(current, effects, owned=True)  # freshly parsed: ours to change
+            now = time.time()
+            self.conn.execute(
+                "INSERT INTO households (id, data, created, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                (household, json.dumps(memory, separators=(",", ":")), now, now),
+            )
+            return memory
 
         try:
             memory = self._immediate(work)
@@ -153,20 +164,6 @@ class Store:
             raise StoreError(f"cannot write the database: {err}") from None
         if any(e.get("op") == "forget" for e in effects):
             self._checkpoint()
-        return memory
-
-    def _write(self, household: str, current: dict | None, effects: list[dict]) -> dict:
-        """Inside a transaction: the memory after `effects`, written (or the row deleted by a final forget)."""
-        if any(e.get("op") == "forget" for e in effects) and effects[-1].get("op") == "forget":
-            self.conn.execute("DELETE FROM households WHERE id = ?", (household,))
-            return new_memory()
-        memory = apply_effects(current, effects, owned=True)  # freshly parsed: ours to change
-        now = time.time()
-        self.conn.execute(
-            "INSERT INTO households (id, data, created, updated) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
-            (household, json.dumps(memory, separators=(",", ":")), now, now),
-        )
         return memory
 
     def _checkpoint(self) -> None:

@@ -1,10 +1,9 @@
 """ask-sdk persistence adapter over the household Store (SQLite), keyed by the Alexa userId.
 
-A request's turn (`turn`) reads the household, steps the engine and applies the engine's
-effects in one write transaction (the Store's BEGIN IMMEDIATE). To outgrow one machine, swap this
-class for one over ask_sdk_dynamodb's DynamoDbAdapter: `turn` = get the item, run the step,
-apply its effects in Python, put_item with a condition on a version attribute, and on a
-conflict run the step again (the engine has no side effects).
+The engine's memory changes arrive as effects; `apply` writes them in one transaction
+(the Store's BEGIN IMMEDIATE). To outgrow one machine, swap this class for one over
+ask_sdk_dynamodb's DynamoDbAdapter: `get_attributes` = its get_attributes, and `apply` =
+read, apply the same effects in Python, put_item with a condition on a version attribute.
 """
 
 from __future__ import annotations
@@ -46,20 +45,16 @@ class StoreAdapter(AbstractPersistenceAdapter):
         with self._lock:
             return self.store.load(household)
 
-    def turn(self, request_envelope, step):
-        """Run `step(memory) -> (value, effects)`, then write its effects; returns value.
+    def apply(self, request_envelope, effects: list) -> dict:
+        """Apply the engine's memory effects in one transaction; returns the new memory.
 
-        The step runs outside the write lock and the effects are applied to the memory as it is
-        when the lock is held (Store.apply reads it again inside BEGIN IMMEDIATE), so nothing is
-        lost. Holding the lock through the step as well was measured slower under load: two
-        workers then wait on each other through SQLite's busy handler, which sleeps 1 ms and more
-        (bench/alexa_throughput.py: 490-760 req/s against 790-1030 this way)."""
+        The store reads the memory again inside BEGIN IMMEDIATE, so the engine steps outside the
+        write lock and nothing is lost. Holding the lock through the step as well was measured
+        slower under load: two workers then wait on each other through SQLite's busy handler,
+        which sleeps 1 ms and more (bench/alexa_throughput.py: 490-760 req/s against 790-1030)."""
         household = household_of(request_envelope)
         with self._lock:
-            value, effects = step(self.store.load(household))
-            if effects:
-                self.store.apply(household, list(effects))
-            return value
+            return self.store.apply(household, list(effects or []))
 
     def save_attributes(self, request_envelope, attributes) -> None:
         """Replace the whole memory (ask-sdk's interface); the skill itself writes through `apply`."""

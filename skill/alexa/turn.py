@@ -70,15 +70,12 @@ def step(deps: Deps, handler_input, event: dict) -> dict:
     """Step the engine with this request's state and the household's memory; persist the effects."""
     raw = raw_of(handler_input)
     attrs = session_attrs(handler_input)
-    previous = decode_state(attrs.get("engine"))
-
-    def engine_step(memory):
-        state, out = deps.engine.step(previous, event, memory, owned=True)
-        return (state, out), out.get("effects")
-
-    state, out = deps.persistence.turn(raw, engine_step)  # read, step, then write the effects
+    memory = deps.persistence.get_attributes(raw)
+    state, out = deps.engine.step(decode_state(attrs.get("engine")), event, memory, owned=True)
     for name in out.get("events") or []:
         log.warning("event: %s", name)  # an event type only, never words
+    if out.get("effects"):
+        deps.persistence.apply(raw, out["effects"])
     attrs["engine"] = encode_state(state)
     return out
 
