@@ -77,6 +77,24 @@ class Match:
 
 
 BARE_WORDS = {"the", "please"}  # a phrasing of only these and slots is "bare"
+_NAME_LEAD = ("the ", "a ", "our ")
+_NAME_TAIL = (" exercise", " one")
+
+
+def name_forms(said: str) -> list[str]:
+    """A spoken name as said, without its lead word, and without its tail word too:
+    "the memory lane exercise" -> ["the memory lane exercise", "memory lane exercise", "memory lane"]."""
+    forms = [said]
+    for lead in _NAME_LEAD:
+        if said.startswith(lead):
+            said = said[len(lead):]
+            forms.append(said)
+            break
+    for tail in _NAME_TAIL:
+        if said.endswith(tail):
+            forms.append(said[: -len(tail)])
+            break
+    return forms
 
 
 def _same_words(said: str, phrase: str, word_cutoff: float = 0.7) -> bool:
@@ -218,8 +236,7 @@ class Catalog:
             known = self.slot_values.get(intent.slots.get(slot, ""))
             if not known:
                 return False
-            plain = value[: -len(" exercise")] if value.endswith(" exercise") else value  # "the memory lane exercise"
-            if not difflib.get_close_matches(value, known, n=1, cutoff=0.8) and not difflib.get_close_matches(plain, known, n=1, cutoff=0.8):
+            if not any(difflib.get_close_matches(form, known, n=1, cutoff=0.8) for form in name_forms(value)):
                 return False
         return True
 

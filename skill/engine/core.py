@@ -467,17 +467,12 @@ class Engine:
         """Map a spoken exercise name to an activity id, allowing close variants."""
         if not spoken:
             return None
-        from ..catalog import normalize
+        from ..catalog import name_forms, normalize
         names = self.content.activity_names()
         said = normalize(spoken)
-        for prefix in ("the ", "a ", "our "):
-            if said.startswith(prefix) and said[len(prefix):] in names:
-                said = said[len(prefix):]
-        if said in names:
-            return names[said]
-        for suffix in (" exercise", " one"):  # "the memory lane exercise", "the role swap one"
-            if said.endswith(suffix) and said[: -len(suffix)] in names:
-                return names[said[: -len(suffix)]]
+        for form in name_forms(said):  # "memory lane", "the memory lane exercise"
+            if form in names:
+                return names[form]
         close = difflib.get_close_matches(said, list(names), n=1, cutoff=0.75)
         return names[close[0]] if close else None
 
