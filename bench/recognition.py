@@ -12,7 +12,6 @@ timing from the block that completes the utterance to the result.
 from __future__ import annotations
 
 import argparse
-import random
 import resource
 import statistics
 import sys
@@ -25,24 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from local_voice import recognize as R  # noqa: E402
 from local_voice.models import find_vosk_model  # noqa: E402
-from tests.voice.speech import HELD_OUT_TALK, HELD_OUT_VOICES, TABLE_TALK, TABLE_TALK_MORE, VOICES, load, synth  # noqa: E402
-
-
-def command_sample(commands, per_intent: int | None, seed: int = 7):
-    rng = random.Random(seed)
-    names = commands.values.get(R.FIRST_NAME) or ["sam", "alex"]
-    out = []
-    for intent in commands.intents:
-        texts = []
-        for phrase in commands.phrases[intent]:
-            expanded = commands.expansions(phrase)
-            if expanded is None:
-                a, b = rng.sample(names, 2)
-                expanded = [(" ".join(a if w == "{nameA}" else b if w == "{nameB}" else w for w in phrase.words), {})]
-            texts.extend(t for t, _ in expanded)
-        chosen = texts if per_intent is None else rng.sample(texts, min(per_intent, len(texts)))
-        out.extend((intent, t) for t in chosen)
-    return out
+from tests.voice.speech import HELD_OUT_TALK, HELD_OUT_VOICES, TABLE_TALK, TABLE_TALK_MORE, VOICES, command_sample, load, synth  # noqa: E402
 
 
 def stream_latency(rec: R.Recognizer, pcm: bytes) -> float | None:
@@ -115,7 +97,7 @@ def main(argv=None) -> int:
                         help="voices, phrasings and table talk never used for tuning (espeak-ng accents, other rates)")
     args = parser.parse_args(argv)
     commands = R.build_commands()
-    sample = command_sample(commands, None if args.all else args.per_intent, seed=11 if args.held_out else 7)
+    sample = command_sample(commands, None if args.all else args.per_intent, seed=11 if args.held_out else 7, random_names=True)
     voices = (HELD_OUT_VOICES if args.held_out else VOICES)[: args.voices]
     talk = HELD_OUT_TALK if args.held_out else TABLE_TALK + TABLE_TALK_MORE
     cache = Path(tempfile.gettempdir()) / "closer-bench-speech"

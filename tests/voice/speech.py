@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,27 @@ from pathlib import Path
 import numpy as np
 
 from local_voice.wavio import Audio, read_wav, to_int16
+
+FIRST_NAME = "AMAZON.FirstName"
+
+
+def command_sample(commands, per_intent: int | None, seed: int = 7, random_names: bool = False) -> list[tuple[str, str]]:
+    """(intent, text) pairs: `per_intent` phrasings of every intent (all with None), slots filled with
+    known values; name slots with the first two names, or with a random pair each time."""
+    rng = random.Random(seed)
+    names = commands.values.get(FIRST_NAME) or ["sam", "alex"]
+    out = []
+    for intent in commands.intents:
+        texts = []
+        for phrase in commands.phrases[intent]:
+            expanded = commands.expansions(phrase)
+            if expanded is None:
+                a, b = rng.sample(names, 2) if random_names else names[:2]
+                expanded = [(" ".join(a if w == "{nameA}" else b if w == "{nameB}" else w for w in phrase.words), {})]
+            texts.extend(t for t, _ in expanded)
+        chosen = texts if per_intent is None else rng.sample(texts, min(per_intent, len(texts)))
+        out.extend((intent, t) for t in chosen)
+    return out
 
 VOICES = [("en-us", 165), ("en+f3", 140), ("en-gb-x-rp", 190), ("en+m3", 175), ("en-us+f2", 155), ("en", 205)]
 

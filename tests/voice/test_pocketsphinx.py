@@ -1,6 +1,5 @@
 """The pocketsphinx backend (the English model in its wheel) on synthesized speech."""
 
-import random
 
 import numpy as np
 import pytest
@@ -8,7 +7,7 @@ import pytest
 from local_voice import recognize as R
 from local_voice.wavio import read_wav
 
-from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, load, synth
+from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, command_sample, load, synth
 
 # Measured on voices and table talk never used for tuning (bench/recognition.py --held-out).
 # The issue's goals are 97% of commands and no table talk at all. The command goal is not met:
@@ -20,22 +19,6 @@ from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, load, synth
 # trigger comes first, so that check is gone and the floor is 0.45.
 MIN_COMMAND_ACCURACY = 0.45
 MAX_TABLE_TALK_HITS = 0  # of 60 held-out sentences; measured 0
-
-
-def _sample(commands, per_intent=2, seed=7):
-    rng = random.Random(seed)
-    sample = []
-    for intent in commands.intents:
-        texts = []
-        for phrase in commands.phrases[intent]:
-            expanded = commands.expansions(phrase)
-            if expanded is None:
-                names = commands.values[R.FIRST_NAME]
-                expanded = [(" ".join(w.replace("{nameA}", names[0]).replace("{nameB}", names[1]) for w in phrase.words), {})]
-            texts.extend(t for t, _ in expanded)
-        for text in rng.sample(texts, min(per_intent, len(texts))):
-            sample.append((intent, text))
-    return sample
 
 
 def test_one_decoder_holds_both_searches(sphinx):
@@ -50,7 +33,7 @@ def test_every_catalog_word_is_pronounceable(sphinx, commands):
 
 def test_commands_reach_their_intent(sphinx, speech_cache, commands):
     sphinx.set_expect(None)
-    sample = _sample(commands)
+    sample = command_sample(commands, 2)
     right, wrong = 0, []
     for k, (intent, text) in enumerate(sample):
         voice, rate = HELD_OUT_VOICES[k % len(HELD_OUT_VOICES)]
