@@ -287,8 +287,6 @@ class Recognizer:
     """Streaming command recognizer. Subclasses provide the decoder (`_compile`, `_begin`, `_feed`, `_end`)."""
 
     backend = "none"
-    # Seconds of audio kept before the endpointer's speech start and after its end by `recognize`.
-    clip_margins = (0.25, 0.25)
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, window: float = 0.45, dither: float = 6.0):
         self.commands = commands
@@ -352,8 +350,8 @@ class Recognizer:
             if _rms(pcm) < 10.0:
                 return NO_COMMAND
             span = (len(pad), len(pcm) - len(pad))
-        lead, tail = (int(x * RATE) * 2 for x in self.clip_margins)
-        clip = pcm[max(0, span[0] - lead) : span[1] + tail]
+        margin = int(0.25 * RATE) * 2
+        clip = pcm[max(0, span[0] - margin) : span[1] + margin]
         self._begin()
         self._feed(self._dithered(clip))
         return self._finish()
@@ -548,9 +546,8 @@ class PocketsphinxRecognizer(Recognizer):
     # normalisation, so long silence around a short word drags the mean towards silence
     # and the word's features away from the model: a short command was often 70% silence.
     # But where the endpointer puts the start varies from clip to clip (a fixed cut lost the
-    # "n" of "next"), so the clip is cut by its own frame energy (`_trim`).
-    clip_margins = (0.25, 0.25)
-    # ... so the clip is then trimmed to where its energy says speech is, plus this much.
+    # "n" of "next"), so the clip is then trimmed by its own frame energy (`_trim`) to where
+    # speech is, plus this much.
     trim_margins = (0.1, 0.15)
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,

@@ -142,7 +142,7 @@ class Listener:
         base = commands or build_commands()
         self.always = list(base.always)
         self.all_intents = list(base.intents)
-        self.not_over_talk = set(getattr(base, "not_over_talk", ()) or ())  # from the catalog (over_talk: false)
+        self.not_over_talk = set(base.not_over_talk)  # from the catalog (over_talk: false)
         self.wake_word = None if not wake_word or wake_word.lower() == "none" else wake_word.lower()
         self.commands = with_wake(base, self.wake_word) if self.wake_word else base
         first = [name for name in ("AMAZON.StopIntent",) if name in base.phrases] or base.intents[:1]
