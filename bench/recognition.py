@@ -2,7 +2,7 @@
 real-time factor and decode time after the end of speech, per backend.
 
     taskset -c 0 .venv/bin/python bench/recognition.py [--backend pocketsphinx|vosk|both]
-        [--per-intent N | --all] [--voices N] [--agreement X] [--model PATH]
+        [--per-intent N | --all] [--voices N] [--agreement X] [--check-warps F,F | none] [--model PATH]
 
 Speech is synthesized with espeak-ng (several voices and rates, every other clip with
 light background noise). Latency is measured by streaming each clip in 30 ms blocks and
@@ -91,6 +91,8 @@ def main(argv=None) -> int:
     parser.add_argument("--all", action="store_true", help="every catalog phrasing (slow)")
     parser.add_argument("--voices", type=int, default=len(VOICES))
     parser.add_argument("--agreement", help="pocketsphinx check: \"intent\" (default) or a word-similarity threshold")
+    parser.add_argument("--check-warps", help="pocketsphinx: frequency scalings tried when the plain check disagrees "
+                                                  "(comma-separated, or none; default: the recognizer's)")
     parser.add_argument("--model", help="Vosk model directory")
     parser.add_argument("--show-wrong", action="store_true")
     parser.add_argument("--held-out", action="store_true",
@@ -104,6 +106,8 @@ def main(argv=None) -> int:
     backends = []
     if args.backend in ("pocketsphinx", "both"):
         kw = {} if args.agreement is None else {"agreement": args.agreement if args.agreement == "intent" else float(args.agreement)}
+        if args.check_warps:
+            kw["check_warps"] = () if args.check_warps == "none" else tuple(float(f) for f in args.check_warps.split(","))
         t = time.perf_counter()
         backends.append(("pocketsphinx", R.PocketsphinxRecognizer(commands, **kw), time.perf_counter() - t))
     if args.backend in ("vosk", "both"):

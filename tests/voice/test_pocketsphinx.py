@@ -11,13 +11,12 @@ from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, command_sample, load, synth
 
 # Measured on voices and table talk never used for tuning (bench/recognition.py --held-out).
 # The goals are 97% of commands and no table talk at all. The command goal is not met:
-# about half of these 52 held-out commands come through (48.1% measured; the benchmark's
-# held-out sample: 57.7%), while none of these 60 held-out sentences passes for a command
-# (the benchmark's 120 held-out clips: none either). The floors below are today's level, not
-# the goals. The floor was 0.5 with a looser check that let one more command through and one
-# table-talk sentence too (and, streamed, took "I'm done" for a disclosure); no false
-# trigger comes first, so that check is gone and the floor is 0.45.
-MIN_COMMAND_ACCURACY = 0.45
+# the benchmark's held-out sample gets 70.5% (110 of 156), while 1 of its 120 held-out
+# table-talk clips passes for a command (none of these 60 sentences here). The floors below
+# are below today's level, not the goals. A looser check that took a check decode holding
+# most of the phrase gained a few commands and let table talk through (and, streamed, took
+# "I'm done" for a disclosure); no false trigger comes first, so it is not used.
+MIN_COMMAND_ACCURACY = 0.55
 MAX_TABLE_TALK_HITS = 0  # of 60 held-out sentences; measured 0
 
 
@@ -132,3 +131,53 @@ def test_searches_are_a_bounded_cache(commands, speech_cache):
     assert rec.recognize(pcm).intent == "AMAZON.NextIntent"  # rebuilt after it was dropped
     rec.set_expect(["AMAZON.PauseIntent"])
     assert rec.recognize(pcm).intent != "AMAZON.NextIntent"
+
+
+def test_warp_scales_every_frequency():
+    t = np.arange(16000) / 16000.0
+    tone = (8000 * np.sin(2 * np.pi * 1000 * t)).astype("<i2").tobytes()
+    warped = np.frombuffer(R.warp(tone, 1.06), "<i2").astype(np.float64)
+    assert len(warped) == int(16000 / 1.06)
+    peak = np.argmax(np.abs(np.fft.rfft(warped))) * 16000 / len(warped)
+    assert abs(peak - 1060) < 5, peak
+    assert R.warp(tone, 1.0) == tone
+
+
+def test_unplaced_speech_is_loud_audio_aligned_to_silence():
+    from types import SimpleNamespace as Seg
+
+    quiet, loud = np.zeros(1600, np.int16) + 3, (np.ones(1600) * 5000).astype(np.int16)
+    audio = np.concatenate([quiet, loud, loud, quiet]).tobytes()  # 40 frames of 10 ms, 20 loud
+    word = Seg(word="stop", start_frame=10, end_frame=29)
+    assert R.PocketsphinxRecognizer._unplaced_speech(audio, [Seg(word="<sil>", start_frame=0, end_frame=9), word,
+                                                              Seg(word="<sil>", start_frame=30, end_frame=39)]) == 0.0
+    half = [Seg(word="stop", start_frame=10, end_frame=19), Seg(word="<sil>", start_frame=20, end_frame=39)]
+    assert R.PocketsphinxRecognizer._unplaced_speech(audio, half) == 0.1
+
+
+@pytest.mark.parametrize("voice,rate", [("en-us", 165), ("en+f3", 150), ("en-gb-x-rp", 170)])
+def test_a_command_that_runs_on_into_talk_is_not_a_command(sphinx, speech_cache, voice, rate):
+    # The grammar puts the words it cannot place into "silence"; a phrase has to account for
+    # all the speech, so a sentence that merely starts like a command gives no intent.
+    sphinx.set_expect(None)
+    pairs = [("can you repeat that", "can you repeat that old story about the farm"),
+             ("next question", "next question was about the garden wall"),
+             ("stop", "stop at the shop and buy some bread"),
+             ("i'm done", "i'm done with the washing up now")]
+    heard = {}
+    for command, talk in pairs:
+        heard[command] = sphinx.recognize(read_wav(synth(command, speech_cache, voice, rate)).pcm()).intent
+        heard[talk] = sphinx.recognize(read_wav(synth(talk, speech_cache, voice, rate)).pcm()).intent
+    # Most commands alone are heard (so the rejection is not of everything); none of the talk.
+    assert sum(1 for command, _ in pairs if heard[command]) >= 3, heard
+    assert not any(heard[talk] for _, talk in pairs), heard
+
+
+def test_british_pronunciations_are_added(sphinx):
+    look = sphinx.decoder.lookup_word
+    assert look("stop(2)") == "S T AO P"  # LOT rounded
+    assert look("start(2)") == "S T AA T"  # no R before a consonant
+    assert look("done(2)") == "D AA N"  # STRUT open
+    assert look("partner(2)") == "P AA T N AH"  # and a final ER as AH
+    assert look("the(3)") is None and look("us(3)") is None  # weak words keep their schwa only
+    assert R._non_rhotic("R EH D".split()) == "R EH D".split()  # an R before a vowel stays
