@@ -263,6 +263,14 @@ def _rms(pcm: bytes) -> float:
     return float(np.sqrt(np.mean(x * x))) if len(x) else 0.0
 
 
+def _frame_energy(pcm: bytes) -> np.ndarray:
+    """Energy in dB of each whole 10 ms frame of 16 kHz int16 audio (the decoders' frame rate)."""
+    x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
+    hop = RATE // 100
+    n = len(x) // hop
+    return 10 * np.log10(np.mean(x[: n * hop].reshape(n, hop) ** 2, axis=1) + 1.0)
+
+
 def speech_span(pcm: bytes, **kwargs) -> tuple[int, int] | None:
     """Byte offsets of the first speech start and last speech end in a clip, or None if silent."""
     seg = Segmenter(**kwargs)
@@ -503,8 +511,9 @@ def arpa(sentences: list[tuple[list[str], float]], extra_unigrams: list[str] = (
 _PHONES = (
     "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH"
 ).split()
+_VOWELS = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
 _GARBAGE_PREFIX = "zzgarbage"
-# Words whose AH is usually the unstressed schwa, not the STRUT vowel (see _add_british_vowels).
+# Words whose AH is usually the unstressed schwa, not the STRUT vowel (see _add_british_pronunciations).
 _WEAK_WORDS = frozenset("a and does from of the us what what's".split())
 
 
@@ -536,9 +545,9 @@ class PocketsphinxRecognizer(Recognizer):
     kept only when its phrase accounts for all the loud speech in the clip, and the looser
     decode, by itself, heard a complete live phrase of the same intent; that check is tried
     on the audio as it is and, when it fails, with its frequencies scaled by `check_warps`
-    (speaker normalisation). With a number
-    for `agreement`, the two word sequences must be at least that similar. Table talk comes
-    out of the looser decode as words that form no phrase.
+    (speaker normalisation). With a number for `agreement`, the two word sequences must be
+    at least that similar. Table talk comes out of the looser decode as words that form no
+    phrase.
 
     Both searches live in ONE decoder (one copy of the acoustic model, ~75 MB less than two
     decoders); switching between them per utterance is cheap. Both only know command words:
@@ -590,7 +599,7 @@ class PocketsphinxRecognizer(Recognizer):
         if verify:
             self._add_garbage_words(self.decoder)
         known = self._make_pronounceable(commands, self.decoder)
-        self._add_british_vowels(commands, self.decoder)
+        self._add_british_pronunciations(commands, self.decoder)
         super().__init__(commands.restrict(known), expect, **kwargs)
 
     @property
@@ -604,9 +613,9 @@ class PocketsphinxRecognizer(Recognizer):
             decoder.add_word(f"{_GARBAGE_PREFIX}{phone.lower()}", phone, update=(i == len(_PHONES) - 1))
 
     @staticmethod
-    def _add_british_vowels(commands: CommandSet, decoder) -> None:
-        """Second pronunciations for two vowels that British, Scottish and Caribbean English say
-        unlike the model's American dictionary; slot values are left as they are.
+    def _add_british_pronunciations(commands: CommandSet, decoder) -> None:
+        """Second pronunciations for what British, Scottish and Caribbean English say unlike the
+        model's American dictionary; slot values are left as they are.
 
         - LOT (AA, not before R): the rounded British one (AO), as in "stop" said st-o-p. A
           British "stop" was heard as "help" (espeak-ng's en+f3 voice).
@@ -616,13 +625,12 @@ class PocketsphinxRecognizer(Recognizer):
           Scottish and Caribbean voices was heard as "move on" or "hold on" (9 of 30 clips in
           15 espeak-ng voices missed; 2 of 30 with this)."""
         words = {w for items in commands.phrases.values() for p in items for w in p.words if not _SLOT.fullmatch(w)}
-        vowels = {"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"}
         variants = {}
         for word in sorted(words):
             phones = (decoder.lookup_word(word) or "").split()
             # AA before R is the START vowel ("start", "partner"), long in British English too: left alone.
             lot = [i for i, ph in enumerate(phones) if ph == "AA" and (i + 1 == len(phones) or phones[i + 1] != "R")]
-            strut = [ph for ph in phones if ph in vowels] == ["AH"] and word not in _WEAK_WORDS
+            strut = [ph for ph in phones if ph in _VOWELS] == ["AH"] and word not in _WEAK_WORDS
             alternate = [("AO" if i in lot else "AA" if strut and ph == "AH" else ph) for i, ph in enumerate(phones)]
             alternate = _non_rhotic(alternate)
             if alternate != phones:
@@ -753,12 +761,10 @@ class PocketsphinxRecognizer(Recognizer):
         Loud: 10 ms frames within 35 dB of the loudest and 12 dB above the quietest tenth
         (the room's floor), so steady background noise is not taken for speech.
         """
-        x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
-        hop = RATE // 100
-        n = len(x) // hop
+        energy = _frame_energy(pcm)
+        n, hop = len(energy), RATE // 100
         if n < 10:
             return pcm
-        energy = 10 * np.log10(np.mean(x[: n * hop].reshape(n, hop) ** 2, axis=1) + 1.0)
         floor = float(np.percentile(energy, 10))
         loud = np.flatnonzero(energy > max(energy.max() - 35.0, floor + 12.0))
         if len(loud) == 0:
@@ -826,7 +832,6 @@ class PocketsphinxRecognizer(Recognizer):
             return None, agreement
         return text, agreement
 
-
     def _check_intent(self, audio: bytes) -> str | None:
         """The intent the check search heard as a complete live phrase, or None; its words are dropped at once."""
         heard = self._check_words(audio)
@@ -842,12 +847,10 @@ class PocketsphinxRecognizer(Recognizer):
     def _unplaced_speech(audio: bytes, segments) -> float:
         """Seconds of loud audio (within 15 dB of the clip's loudest 10 ms) that the grammar's
         alignment put in silence or filler rather than in a word of the phrase."""
-        x = np.frombuffer(audio[: len(audio) - len(audio) % 2], "<i2").astype(np.float32)
-        hop = RATE // 100
-        n = len(x) // hop
+        energy = _frame_energy(audio)
+        n = len(energy)
         if n == 0:
             return 0.0
-        energy = 10 * np.log10(np.mean(x[: n * hop].reshape(n, hop) ** 2, axis=1) + 1.0)
         loud = energy > energy.max() - 15.0
         frames = 0
         for seg in segments:
@@ -861,11 +864,10 @@ class PocketsphinxRecognizer(Recognizer):
 
 def _non_rhotic(phones: list[str]) -> list[str]:
     """British-style pronunciation: R after AA/AO before a consonant or at the end dropped, a final ER as AH."""
-    vowels = {"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"}
     out = []
     for i, ph in enumerate(phones):
         after = phones[i + 1] if i + 1 < len(phones) else None
-        if ph == "R" and out and out[-1] in ("AA", "AO") and (after is None or after not in vowels):
+        if ph == "R" and out and out[-1] in ("AA", "AO") and (after is None or after not in _VOWELS):
             continue
         out.append("AH" if ph == "ER" and after is None and i > 0 else ph)
     return out
