@@ -564,6 +564,11 @@ class PocketsphinxRecognizer(Recognizer):
     # "n" of "next"), so the clip is then trimmed by its own frame energy (`_trim`) to where
     # speech is, plus this much.
     trim_margins = (0.1, 0.15)
+    # The longest phrasing ("my name is ... and my partner is ...") takes about 5 s said at
+    # 110 words a minute with long names; an utterance of twice that is the partners talking.
+    # It is neither kept nor decoded: its audio is dropped as it comes, which also spares the
+    # loop seconds of decoding after a long story.
+    max_command_seconds = 10.0
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,
                  backoff: float = 0.01, agreement: float | str = "intent", verify: bool = True, max_searches: int = 3,
@@ -597,6 +602,7 @@ class PocketsphinxRecognizer(Recognizer):
         self._built = 0
         self.max_searches = max_searches
         self._utt: list[bytes] = []
+        self._kept, self._too_long = 0, False
         if verify:
             self._add_garbage_words(self.decoder)
         known = self._make_pronounceable(commands, self.decoder)
@@ -781,12 +787,21 @@ class PocketsphinxRecognizer(Recognizer):
     # --held-out): 121 of 156 commands heard as meant with batch CMN, 110 once a streamed
     # utterance had switched it.
     def _begin(self) -> None:
-        self._utt = []
+        self._utt, self._kept, self._too_long = [], 0, False
 
     def _feed(self, pcm: bytes) -> None:
+        if self._too_long:
+            return
+        self._kept += len(pcm)
+        if self._kept > self.max_command_seconds * RATE * 2:
+            self._utt, self._too_long = [], True
+            return
         self._utt.append(pcm)
 
     def _end(self) -> tuple[str | None, float]:
+        if self._too_long:
+            self._utt, self._too_long = [], False
+            return None, 0.0
         audio, self._utt = self._trim(b"".join(self._utt)), []
         hyp = self._decode(self._search, audio)
         text = " ".join(w for w in (hyp.hypstr.split() if hyp else []) if not w.startswith("<"))

@@ -205,3 +205,24 @@ def test_a_streamed_utterance_leaves_later_decodes_unchanged(commands, speech_ca
     assert streamed is not None and streamed.intent == "AMAZON.NextIntent", streamed
     assert rec.decoder.get_cmn(False) == cmn_before  # the same clip, the same normalisation
     assert (again.text, again.intent) == (first.text, first.intent)
+
+
+def test_a_long_stretch_of_talk_is_neither_kept_nor_decoded(commands, speech_cache, monkeypatch):
+    """Longer than any command: no intent, no text, and no decode spent on it."""
+    rec = R.PocketsphinxRecognizer(commands)
+    rec.set_expect(None)
+    command = load(synth("next question", speech_cache, "en-us", 160)).pcm()
+    talk = load(synth(HELD_OUT_TALK[0], speech_cache, "en-us", 160)).pcm()
+    story = b"".join([command] + [talk] * 12)  # one command said, then the story goes on
+    assert len(story) / 32000 > rec.max_command_seconds
+    decodes = []
+    real = rec._decode
+    monkeypatch.setattr(rec, "_decode", lambda search, pcm: decodes.append(search) or real(search, pcm))
+
+    got = rec.recognize(story)
+    assert (got.intent, got.text) == (None, None)
+    assert decodes == [] and rec._utt == []
+
+    again = rec.recognize(command)  # the next utterance is heard as usual
+    assert again.intent == "AMAZON.NextIntent"
+    assert decodes
