@@ -799,8 +799,7 @@ class PocketsphinxRecognizer(Recognizer):
         self._utt.append(pcm)
 
     def _end(self) -> tuple[str | None, float]:
-        if self._too_long:
-            self._utt, self._too_long = [], False
+        if self._too_long:  # nothing was kept; the next utterance's _begin starts afresh
             return None, 0.0
         audio, self._utt = self._trim(b"".join(self._utt)), []
         hyp = self._decode(self._search, audio)

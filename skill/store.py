@@ -145,11 +145,10 @@ class Store:
             return self.load(household)
 
         def work():
-            current = self._read(household)
-            if any(e.get("op") == "forget" for e in effects) and effects[-1].get("op") == "forget":
+            if effects[-1].get("op") == "forget":  # a final forget leaves no row, whatever came before
                 self.conn.execute("DELETE FROM households WHERE id = ?", (household,))
                 return new_memory()
-            memory = apply_effects(current, effects, owned=True)  # freshly parsed: ours to change
+            memory = apply_effects(self._read(household), effects, owned=True)  # freshly parsed: ours to change
             now = time.time()
             self.conn.execute(
                 "INSERT INTO households (id, data, created, updated) VALUES (?, ?, ?, ?) "
