@@ -42,6 +42,16 @@ def test_the_checker_can_fail(tmp_path, know):
 
 def test_transcript_typos_are_rejected(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("turns:\n  - event: launch\n  - say: next\n    say_contian: [x]\n")
+    bad.write_text("turns:\n  - event: launch\n    says: [offer]\n  - say: next\n    say_contian: [x]\n")
     with pytest.raises(ValueError, match="unknown keys"):
         replay.load_transcript(bad)
+
+
+def test_a_turn_that_checks_nothing_said_is_rejected_unless_it_says_why(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("turns:\n  - event: launch\n    says: [offer]\n  - say: next\n    heard: AMAZON.NextIntent\n")
+    with pytest.raises(ValueError, match="asserts nothing about what is said"):
+        replay.load_transcript(bad)
+    bad.write_text("turns:\n  - event: launch\n    says: [offer]\n  - say: next\n    heard: AMAZON.NextIntent\n"
+                   "    unchecked_speech: the words depend on the question drawn\n")
+    assert len(replay.load_transcript(bad)["turns"]) == 2
