@@ -53,6 +53,12 @@ def is_two_turn(content, run: dict) -> bool:
     return step is not None and step.speaker == "both" and step.wait == "turn"
 
 
+def second_speaker(content, run: dict, who: dict[str, str]) -> str:
+    """The partner invited after the first "I'm done": the other one from whoever the step has start."""
+    step = step_of(content, run)
+    return who["a"] if step is not None and step.starts == "b" else who["b"]
+
+
 def wait_kind(content, run: dict) -> str:
     step = step_of(content, run)
     if step is None:

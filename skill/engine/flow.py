@@ -137,8 +137,11 @@ def present(turn, again: bool = False) -> None:
         item = run["items"][run["i"]]
         step = act.step_of(turn.content, run)
         who = act.roles(run, turn.names, turn.words)
-        if run["kind"] == "ladder" and not again:
-            ladder_set_intro(turn, item)
+        if run["kind"] == "ladder":
+            if not again:
+                ladder_set_intro(turn, item)
+            if "l" in item and int(turn.mem.get("ladder") or 0) != item["l"]:
+                turn.effect("ladder", pos=item["l"])  # the ladder's place is the question they are on
         if step is not None and step.say:
             turn.reply.text(fill(step.say, who))
             turn.reply.pause(step.breath if step.breath else settings.beat)
@@ -153,7 +156,7 @@ def present(turn, again: bool = False) -> None:
             timing.start(turn, step)
             break
         if run.get("turn") == 1 and act.is_two_turn(turn.content, run):
-            turn.say("turn_resume_second", b=who["b"])
+            turn.say("turn_resume_second", b=act.second_speaker(turn.content, run, who))
         break
     save_progress(turn)
 
@@ -191,7 +194,7 @@ def restate(turn) -> None:
         if key == "turn_first":
             turn.state["asked_first"] = True
     elif run.get("turn") == 1 and act.is_two_turn(turn.content, run):
-        turn.say("turn_resume_second", b=who["b"])
+        turn.say("turn_resume_second", b=act.second_speaker(turn.content, run, who))
     elif run.get("timer"):
         turn.say("time_left", left=turn.words.duration(timing.left(turn)))
 
