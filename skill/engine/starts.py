@@ -32,6 +32,7 @@ def start_checkin(turn) -> None:
     flow.begin(turn, act.new_run("checkin", "checkin", items, turn.pref("first"), turn.now))
     turn.say("checkin_start", count=turn.words.number(len(items)))
     if not turn.names:
+        turn.beat()
         turn.say("names_hint")
     turn.reply.pause(turn.settings.after_intro)
     flow.present(turn)
@@ -59,6 +60,7 @@ def start_activity(turn, activity_id: str) -> None:
         flow.begin(turn, act.new_run(activity.kind, activity.id, items, first, turn.now))
         turn.reply.text(fill(activity.intro, act.roles(turn.run, turn.names, turn.words)))
         if not turn.names:
+            turn.beat()
             turn.say("names_hint_exercise")
     turn.reply.pause(turn.settings.after_intro)
     flow.present(turn)
