@@ -43,7 +43,7 @@ def private_dir(folder: str | Path) -> Path:
         os.chmod(folder, FOLDER_MODE)  # mkdir's mode is filtered by the umask; chmod is not
         return folder
     mode = stat.S_IMODE(folder.stat().st_mode)
-    if mode & 0o077:
+    if mode & 0o077 and os.name != "nt":  # Windows reports 777 for every folder; its ACLs are per user already
         os.chmod(folder, FOLDER_MODE)
         print(f"closer: {folder} was readable by other accounts ({mode:o}); made it owner-only (700)",
               file=sys.stderr)
@@ -53,7 +53,11 @@ def private_dir(folder: str | Path) -> Path:
 def private_file(path: str | Path) -> Path:
     """Make an existing file owner-only (0600), whatever mode it was created with."""
     path = Path(path)
-    if path.exists() and stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+    if os.name == "nt" or not path.exists():
+        return path
+    info = path.stat()
+    # Another account's file (the service user's, read by an administrator) is theirs to keep.
+    if stat.S_IMODE(info.st_mode) != FILE_MODE and os.geteuid() in (0, info.st_uid):
         os.chmod(path, FILE_MODE)
     return path
 
