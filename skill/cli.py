@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="print everything kept, as JSON", description="Print every record kept in the database as JSON.")
     _db_arg(export)
+    export.add_argument("--out", metavar="FILE", help="write to FILE (owner-only, mode 600) instead of printing")
     export.set_defaults(func=_lazy("skill.store_cli:run_export"))
 
     return parser

@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .engine.memory import apply_effects, new_memory
+from .private_files import prepare_database
 
 APP_NAME = "closer-together"
 BUSY_TIMEOUT_MS = 2_500
@@ -62,7 +63,7 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            prepare_database(self.path)  # owner-only file (and so -wal, -shm); only the default folder is created
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

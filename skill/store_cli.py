@@ -5,17 +5,33 @@ from __future__ import annotations
 import json
 import sys
 
+from .private_files import write_private
 from .store import StoreError, default_db_path, open_store
 
 
 def run_export(args) -> int:
-    """Print everything kept, as JSON."""
+    """Print everything kept, as JSON (or write it to --out, readable by this account only)."""
+    path = default_db_path(args.db)
+    if not path.exists():  # opening it would create an empty database: report, create nothing
+        print(f"closer export: there is no database at {path}; nothing is kept there.", file=sys.stderr)
+        return 1
     try:
         store = open_store(args.db)
-        print(json.dumps(store.export(), indent=2, ensure_ascii=False))
+        text = json.dumps(store.export(), indent=2, ensure_ascii=False) + "\n"
+        store.close()
     except StoreError as err:
         print(f"closer export: {err}", file=sys.stderr)
         return 1
+    out = getattr(args, "out", None)
+    if not out:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_private(out, text)
+    except OSError as err:
+        print(f"closer export: cannot write {out}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    print(f"Wrote everything kept to {out} (readable by this account only).", file=sys.stderr)
     return 0
 
 
