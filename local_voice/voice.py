@@ -29,8 +29,10 @@ RATE = 16000
 PACE_STEP = 0.12      # each "slower"/"faster" changes the speaking rate by about an eighth
 PAUSE_STEP = 0.2      # ... and the pauses between sentences by a fifth, the other way
 SENTENCE_PAUSE = 0.5  # seconds of silence between sentences at pause scale 1
-COMMA_PAUSE = 0.15    # between the halves of a first sentence split at its comma
-SPLIT_WORDS = 8       # a first sentence longer than this is split at a comma when not cached
+COMMA_PAUSE = 0.15    # between the pieces of a sentence rendered in pieces
+SPLIT_WORDS = 8       # a reply's first sentence longer than this starts with its words up to a comma
+CLAUSE_WORDS = 12     # Piper renders at most about this many words at once where commas allow: its memory
+                      # (the whole utterance's activations) and its time to first sample grow with the length
 SPOKEN_KEYS = ("text", "say", "intro", "summary", "outro", "closing", "reply", "how", "not_therapy")
 CHIMES = ("soft", "warn", "end")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
@@ -121,6 +123,25 @@ def pace_settings(out: dict | None, base_wpm: float = DEFAULT_WPM) -> dict:
 def level_settings(level: int, base_wpm: float = DEFAULT_WPM) -> dict:
     return {"wpm": round(base_wpm * (1 + PACE_STEP * level), 1),
             "pause_scale": round(max(0.4, 1 - PAUSE_STEP * level), 2)}
+
+
+def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
+    """A sentence cut after its commas (semicolons, colons) into pieces of at most max_words where it can be."""
+    words = sentence.split()
+    if len(words) <= max_words:
+        return [sentence]
+    pieces: list[list[str]] = [[]]
+    for word in words:
+        pieces[-1].append(word)
+        if word.endswith((",", ";", ":")):
+            pieces.append([])
+    merged: list[list[str]] = []
+    for piece in (p for p in pieces if p):
+        if merged and len(merged[-1]) + len(piece) <= max_words:
+            merged[-1] += piece
+        else:
+            merged.append(list(piece))
+    return [" ".join(p) for p in merged]
 
 
 def trim(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarray:
@@ -229,38 +250,43 @@ class Voice:
             pass  # a read-only cache only costs time
 
     def render_text(self, text: str, pace=0) -> np.ndarray:
-        """One piece of text as mono int16 at `self.rate` (from the cache when it was rendered before)."""
-        samples = self.cached(text, pace)
-        if samples is not None:
+        """One sentence as mono int16 at `self.rate` (from the cache when it was rendered before)."""
+        return np.concatenate(list(self._sentence(text, self.settings_for(pace))))
+
+    def _pieces(self, text: str, first: bool) -> list[str]:
+        """What the engine renders at once: a whole sentence, or for Piper its clauses; a reply's
+        long first sentence also gives its opening words up to a comma on their own, to start sooner."""
+        if self.info.engine != "piper":
+            return [text]
+        parts = clauses(text)
+        words = parts[0].split()
+        if first and len(text.split()) > SPLIT_WORDS:
+            for i, word in enumerate(words[:-3]):
+                if word.endswith((",", ";", ":")):
+                    return [" ".join(words[: i + 1]), " ".join(words[i + 1:])] + parts[1:]
+        return parts
+
+    def _sentence(self, text: str, settings: dict, first: bool = False,
+                  after: np.ndarray | None = None) -> Iterator[np.ndarray]:
+        """One sentence as chunks: whole from the cache, else piece by piece as rendered (then cached
+        whole); `after` (a pause) is added to its last chunk."""
+        cached = self.cached(text, settings)
+        if cached is not None:
             self.stats["cached"] += 1
-            return samples
-        wpm = self.settings_for(pace)["wpm"]
-        samples = self._synthesize(text, wpm)
-        self._store(text, wpm, samples)
-        return samples
-
-    def _split(self, text: str) -> tuple[str, str] | None:
-        """A long sentence's opening words up to its first comma, and the rest (None: keep it whole)."""
-        words = text.split()
-        if self.info.engine != "piper" or len(words) <= SPLIT_WORDS:
-            return None
-        for i, word in enumerate(words[:-3]):
-            if word.endswith((",", ";", ":")):
-                return " ".join(words[: i + 1]), " ".join(words[i + 1:])
-        return None
-
-    def _first_sentence(self, text: str, settings: dict) -> Iterator[np.ndarray]:
-        """The reply's first sentence: whole from the cache, else in two halves when it is long."""
-        halves = None if self.cached(text, settings) is not None else self._split(text)
-        if halves is None:
-            yield self.render_text(text, settings)
+            yield cached if after is None else np.concatenate([cached, after])
             return
         wpm = settings["wpm"]
-        head = np.concatenate([self._synthesize(halves[0], wpm), silence(COMMA_PAUSE * settings["pause_scale"], self.rate)])
-        yield head
-        tail = self._synthesize(halves[1], wpm)
-        self._store(text, wpm, np.concatenate([head, tail]))
-        yield tail
+        parts = self._pieces(text, first)
+        rendered = []
+        for i, part in enumerate(parts):
+            chunk = self._synthesize(part, wpm)
+            last = i + 1 == len(parts)
+            if not last:
+                chunk = np.concatenate([chunk, silence(COMMA_PAUSE * settings["pause_scale"], self.rate)])
+            rendered.append(chunk)
+            if last:
+                self._store(text, wpm, np.concatenate(rendered))
+            yield np.concatenate([chunk, after]) if (last and after is not None) else chunk
 
     # -- whole replies
     def pieces(self, out: dict) -> Iterator[tuple[str, object]]:
@@ -291,14 +317,8 @@ class Voice:
             for i, (kind, value) in enumerate(pieces):
                 if kind == "text":
                     followed = i + 1 < len(pieces) and pieces[i + 1][0] == "text"
-                    chunks = self._first_sentence(value, settings) if first else iter([self.render_text(value, settings)])
+                    yield from self._sentence(value, settings, first, gap if followed else None)
                     first = False
-                    previous = None
-                    for chunk in chunks:
-                        if previous is not None:
-                            yield previous
-                        previous = chunk
-                    yield np.concatenate([previous, gap]) if followed else previous
                 elif kind == "pause":
                     yield silence(value, self.rate)
                 elif kind == "chime":
