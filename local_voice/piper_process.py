@@ -187,7 +187,14 @@ class PiperProcess:
         return None
 
 
-atexit.register(PiperProcess.close_shared)
+def _close_at_exit() -> None:
+    try:
+        PiperProcess.close_shared()
+    except BaseException:  # a second Ctrl-C while closing: piper ends with its input anyway
+        pass
+
+
+atexit.register(_close_at_exit)
 
 
 def _read_native(path: Path) -> Audio:
