@@ -1,4 +1,10 @@
-"""Speech out: pyttsx3 (espeak-ng on Linux) rendered to audio, never played by pyttsx3 itself.
+"""Speech out, behind one interface: `open_speaker(name, wpm).render(text) -> Audio`.
+
+Piper (a neural voice, `piper_process.py`) speaks whenever a Piper voice is installed;
+pyttsx3 driving espeak-ng (`Speaker`, below) is the fallback and `--voice espeak`.
+Both are asked for a speaking rate in words a minute as heard (`DEFAULT_WPM`, calm).
+
+pyttsx3 renders to audio here, never plays it itself.
 
 pyttsx3 2.99 has two defects this module works around:
 - `runAndWait()` can return before a `save_to_file` WAV exists: we wait for the
@@ -24,7 +30,16 @@ from pathlib import Path
 from local_voice.wavio import Audio, WavError, read_wav, write_wav
 from skill.private_files import private_dir, private_file
 
-DEFAULT_RATE_WPM = 165
+DEFAULT_WPM = 150            # a calm rate, words a minute within sentences (pauses come on top)
+# espeak-ng speaks faster than its nominal rate: at 120 it says 147 words a minute and at 165
+# about 185 to 210 (measured on whole sentences, bench/tts.py), so its rate is scaled down.
+ESPEAK_RATE_PER_WPM = 0.81
+DEFAULT_RATE_WPM = int(round(DEFAULT_WPM * ESPEAK_RATE_PER_WPM))  # espeak-ng's own rate setting
+
+
+def espeak_rate(wpm: float) -> int:
+    """espeak-ng's rate setting for a heard rate in words a minute (espeak accepts 80 and up)."""
+    return max(80, int(round(float(wpm) * ESPEAK_RATE_PER_WPM)))
 
 
 class SpeechError(Exception):
@@ -32,7 +47,11 @@ class SpeechError(Exception):
 
 
 class Speaker:
-    """Renders text to audio with one pyttsx3 engine (espeak-ng can only start once per process)."""
+    """Renders text to audio with one pyttsx3 engine (espeak-ng can only start once per process).
+
+    `rate` is espeak-ng's own setting; `open_speaker` converts a heard rate in words a minute."""
+
+    engine = "espeak"
 
     _engine = None
     _lock = threading.Lock()
@@ -66,6 +85,14 @@ class Speaker:
             except Exception:  # the old loop may not be running; nothing else to clean up
                 pass
 
+    @property
+    def native_rate(self) -> int:
+        return 22050  # espeak-ng's output rate
+
+    def warm_up(self) -> None:
+        with self._lock:
+            self._get_engine()
+
     def voices(self) -> list[str]:
         with self._lock:
             return [v.id for v in self._get_engine().getProperty("voices")]
@@ -98,8 +125,8 @@ class Speaker:
                 self._render_to_file(text, path)
             audio = _read_native(path)
         if cached is not None:
-            private_dir(cached.parent)  # rendered sentences hold the partners' names: owner-only
-            part = cached.with_suffix(".part")
+            private_dir(cached.parent)
+            part = cached.with_suffix(f".{os.getpid()}.part")
             write_wav(part, audio.samples, audio.rate)
             os.replace(private_file(part), cached)
         if rate_hz and rate_hz != audio.rate:
@@ -171,17 +198,44 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("closer-together", appauthor=False)) / "speech"
 
 
-def run_say(args) -> int:
-    """`closer say TEXT --out FILE.wav [--voice V] [--rate WPM]`."""
-    speaker = Speaker(voice=getattr(args, "voice", None), rate=getattr(args, "rate", None))
+def open_speaker(name: str | None = None, wpm: float | None = None):
+    """The speaker for a voice name (None: the active voice) at a heard rate; raises SpeechError."""
+    from . import voices
+
     try:
-        audio = speaker.render(args.text)
-        write_wav(args.out, audio.samples, audio.rate)
+        info = voices.resolve(name)
+    except voices.VoiceNotFound as exc:
+        raise SpeechError(str(exc)) from None
+    wpm = float(wpm or DEFAULT_WPM)
+    if info.engine == "piper":
+        from .piper_process import PiperSpeaker
+
+        return PiperSpeaker(info, wpm)
+    speaker = Speaker(info.espeak_voice, espeak_rate(wpm))
+    speaker.info, speaker.wpm = info, wpm
+    return speaker
+
+
+def run_say(args) -> int:
+    """`closer say TEXT --out FILE.wav [--voice NAME] [--rate WPM]`: spoken as a reply is, sentence pauses included."""
+    from .voice import Voice
+
+    folder = Path(args.out).expanduser().resolve().parent
+    if not folder.is_dir():
+        print(f"closer say: cannot write {args.out} (no folder {folder})", file=sys.stderr)
+        return 1
+    try:
+        voice = Voice(getattr(args, "voice", None), base_rate=getattr(args, "rate", None), cache=False, rate=None)
+        samples = voice.render({"segments": [{"type": "text", "text": args.text}]})
+        if not len(samples):
+            raise SpeechError("nothing to say")
+        write_wav(args.out, samples, voice.rate)
     except SpeechError as exc:
         print(f"closer say: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"closer say: cannot write {args.out} ({exc.strerror or exc})", file=sys.stderr)
         return 1
-    print(f"{args.out}: {audio.seconds:.2f} s at {audio.rate} Hz")
+    print(f"{args.out}: {len(samples) / voice.rate:.2f} s at {voice.rate} Hz, voice {voice.info.name} ({voice.info.engine}), "
+          f"{voice.wpm:.0f} words a minute")
     return 0

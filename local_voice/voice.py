@@ -1,34 +1,46 @@
 """Engine output to sound: speech for text, silence for pauses, soft tones for chimes.
 
 A reply is rendered piece by piece (`Voice.stream`): one sentence at a time, so a player
-can start on the first sentence while the rest is still being rendered. Sentences are
-cached on disk as 16 kHz samples, keyed by voice, speaking rate and text (never when they
-hold the couple's names); `prerender` fills that cache with the system phrases at start,
-and warms the speech engine up, so the usual first sentence of a reply ("Okay, moving
-on.") is read from disk instead of synthesized.
+can start on the first sentence while the rest is still being rendered; a long first
+sentence that was never rendered is split at its first comma, so its opening words play
+while the rest renders. Sentences are cached on disk (owner-only) as samples at the
+player's rate, keyed by voice, speaking rate and text (never when they hold the couple's
+names); `prerender` fills that cache with every fixed line of prompts/ (`fixed_lines`), in
+the background after start-up or with `closer voices warm`, so most replies start from disk.
+
+Calm speech: the rate comes from the engine's `pace_settings` (words a minute, and a scale
+for pauses), and sentences are separated by real silence (`SENTENCE_PAUSE`), scaled the same.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
+import time
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .tts import DEFAULT_RATE_WPM, Speaker, SpeechError, default_cache_dir
+from .tts import DEFAULT_WPM, SpeechError, default_cache_dir, open_speaker
 
 RATE = 16000
-PACE_STEP = 0.12  # each "slower"/"faster" changes the speaking rate by about an eighth
+PACE_STEP = 0.12      # each "slower"/"faster" changes the speaking rate by about an eighth
+PAUSE_STEP = 0.2      # ... and the pauses between sentences by a fifth, the other way
+SENTENCE_PAUSE = 0.5  # seconds of silence between sentences at pause scale 1
+COMMA_PAUSE = 0.15    # between the pieces of a sentence rendered in pieces
+SPLIT_WORDS = 8       # a reply's first sentence longer than this starts with its words up to a comma
+CLAUSE_WORDS = 12     # Piper renders at most about this many words at once where commas allow: its memory
+                      # (the whole utterance's activations) and its time to first sample grow with the length
+SPOKEN_KEYS = ("text", "say", "intro", "summary", "outro", "closing", "reply", "how", "not_therapy")
 CHIMES = ("soft", "warn", "end")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 _WORD = re.compile(r"[\w']+")
 
-__all__ = ["RATE", "PACE_STEP", "Voice", "SpeechError", "sentences", "silence", "tone", "system_phrases"]
+__all__ = ["RATE", "PACE_STEP", "Voice", "SpeechError", "sentences", "silence", "tone", "system_phrases",
+           "fixed_lines", "pace_settings"]
 
 
 def tone(kind: str, rate: int = RATE) -> np.ndarray:
@@ -56,6 +68,92 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _fixed_sentences(texts: Iterable[str], out: list[str], seen: set[str]) -> None:
+    for text in texts:
+        for sentence in sentences(" ".join(str(text).split())):
+            if not _PLACEHOLDER.search(sentence) and sentence not in seen:
+                seen.add(sentence)
+                out.append(sentence)
+
+
+def _spoken_strings(data, phrases: bool = False) -> Iterator[str]:
+    """The strings of a prompts/ file that are spoken: every phrase of a phrases file, else the spoken keys."""
+    if isinstance(data, str):
+        if phrases:
+            yield data
+    elif isinstance(data, list):
+        for item in data:
+            yield from _spoken_strings(item, phrases)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key == "phrases" or phrases:
+                yield from _spoken_strings(value, True)
+            elif key in SPOKEN_KEYS and isinstance(value, str):
+                yield value
+            elif isinstance(value, (list, dict)):
+                yield from _spoken_strings(value)
+
+
+def fixed_lines(root: Path | None = None) -> list[str]:
+    """Every fixed sentence of prompts/ (no placeholder), system phrases first, then safety, then the rest."""
+    import yaml
+
+    root = root or Path(__file__).resolve().parent.parent / "prompts"
+    order = {"system": 0, "safety": 1}
+    files = sorted(root.rglob("*.yaml"), key=lambda p: (order.get(p.parent.name, 2), str(p)))
+    out: list[str] = []
+    seen: set[str] = set()
+    for path in files:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        _fixed_sentences(_spoken_strings(data), out, seen)
+    return out
+
+
+def pace_settings(out: dict | None, base_wpm: float = DEFAULT_WPM) -> dict:
+    """{"wpm", "pause_scale"} for a reply: the engine's `pace_settings`, else its integer `pace` level mapped the same way."""
+    given = (out or {}).get("pace_settings")
+    if isinstance(given, dict) and given.get("wpm"):
+        return {"wpm": float(given["wpm"]), "pause_scale": float(given.get("pause_scale") or 1.0)}
+    return level_settings(int((out or {}).get("pace") or 0), base_wpm)
+
+
+def level_settings(level: int, base_wpm: float = DEFAULT_WPM) -> dict:
+    return {"wpm": round(base_wpm * (1 + PACE_STEP * level), 1),
+            "pause_scale": round(max(0.4, 1 - PAUSE_STEP * level), 2)}
+
+
+def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
+    """A sentence cut after its commas (semicolons, colons) into pieces of at most max_words where it can be."""
+    words = sentence.split()
+    if len(words) <= max_words:
+        return [sentence]
+    pieces: list[list[str]] = [[]]
+    for word in words:
+        pieces[-1].append(word)
+        if word.endswith((",", ";", ":")):
+            pieces.append([])
+    merged: list[list[str]] = []
+    for piece in (p for p in pieces if p):
+        if merged and len(merged[-1]) + len(piece) <= max_words:
+            merged[-1] += piece
+        else:
+            merged.append(list(piece))
+    return [" ".join(p) for p in merged]
+
+
+def trim(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarray:
+    """Drop the engine's own leading and trailing near-silence (pauses are ours to set), keeping `keep` s."""
+    x = np.abs(np.asarray(samples, dtype=np.int32))
+    if not len(x) or x.max() == 0:
+        return samples
+    loud = np.flatnonzero(x > max(200, int(0.02 * x.max())))
+    margin = int(keep * rate)
+    return samples[max(0, loud[0] - margin): min(len(samples), loud[-1] + margin + 1)]
+
+
 def system_phrases(root: Path | None = None) -> list[str]:
     """Every sentence of the fixed system phrases (prompts/system), placeholders left out."""
     import yaml
@@ -76,54 +174,119 @@ def system_phrases(root: Path | None = None) -> list[str]:
 
 
 class Voice:
-    """Renders outputs with one speech engine; rendered sentences are cached unless they hold the couple's names."""
+    """Renders outputs with one speech engine; rendered sentences are cached unless they hold the couple's names.
 
-    def __init__(self, voice: str | None = None, base_rate: int = DEFAULT_RATE_WPM, cache: bool = True,
-                 cache_dir: str | Path | None = None):
+    `voice`: a voice name (None: the active one, Piper when installed), `base_rate`: the calm
+    default in words a minute, `rate`: the output sample rate (None: the voice's own)."""
+
+    def __init__(self, voice: str | None = None, base_rate: float | None = None, cache: bool = True,
+                 cache_dir: str | Path | None = None, rate: int | None = RATE):
         self.voice = voice
-        self.base_rate = base_rate
+        self.wpm = float(base_rate or DEFAULT_WPM)
+        self._speakers: dict[float, object] = {}
+        first = self.speaker(self.wpm)  # raises SpeechError for an unknown voice
+        self.info = first.info
+        self.rate = int(rate or first.native_rate)
         root = Path(cache_dir) if cache_dir else (default_cache_dir() if cache else None)
-        self.cache_dir = root / "pcm16k" if root is not None else None
+        self.cache_dir = root / f"pcm{self.rate // 1000}k" if root is not None else None
         self.private_words: set[str] = set()
-        self.chimes = {name: tone(name) for name in CHIMES}
+        self.chimes = {name: tone(name, self.rate) for name in CHIMES}
         self.stats = {"rendered": 0, "cached": 0}
+        self.current = level_settings(0, self.wpm)  # the pace of the last reply: prerendering follows it
+        self._live = 0
+        self._live_until = 0.0
 
-    def rate_for(self, pace: int) -> int:
-        return int(round(self.base_rate * (1 + PACE_STEP * int(pace or 0))))
+    def speaker(self, wpm: float):
+        wpm = round(float(wpm), 1)
+        if wpm not in self._speakers:
+            self._speakers[wpm] = open_speaker(self.voice, wpm)
+        return self._speakers[wpm]
+
+    def settings_for(self, pace) -> dict:
+        if isinstance(pace, dict):
+            return pace if "pause_scale" in pace and "segments" not in pace else pace_settings(pace, self.wpm)
+        return level_settings(int(pace or 0), self.wpm)
+
+    def rate_for(self, pace: int) -> float:
+        """The speaking rate in words a minute for a pace level."""
+        return self.settings_for(pace)["wpm"]
 
     # -- one sentence
-    def _cache_path(self, text: str, rate: int) -> Path | None:
+    def _cache_path(self, text: str, wpm: float) -> Path | None:
         if self.cache_dir is None:
             return None
         words = {w.lower() for w in _WORD.findall(text)}
         if words & self.private_words:
             return None  # names stay out of the cache
-        key = hashlib.sha256(f"{self.voice or ''}\x00{rate}\x00{text}".encode("utf-8")).hexdigest()[:32]
+        key = hashlib.sha256(f"{self.info.cache_id}\x00{float(wpm):.1f}\x00{text}".encode("utf-8")).hexdigest()[:32]
         return self.cache_dir / f"{key}.s16"
 
-    def render_text(self, text: str, pace: int = 0) -> np.ndarray:
-        """One piece of text as 16 kHz mono int16 (from the cache when it was rendered before)."""
-        rate = self.rate_for(pace)
-        path = self._cache_path(text, rate)
-        if path is not None:
-            try:
-                samples = np.fromfile(path, dtype="<i2")
-                if len(samples):
-                    self.stats["cached"] += 1
-                    return samples.astype(np.int16, copy=False)
-            except (OSError, ValueError):
-                pass
-        samples = Speaker(self.voice, rate, None).render(text, rate_hz=RATE, cache=False).samples
+    def cached(self, text: str, pace=0) -> np.ndarray | None:
+        path = self._cache_path(text, self.settings_for(pace)["wpm"])
+        if path is None:
+            return None
+        try:
+            samples = np.fromfile(path, dtype="<i2")
+        except (OSError, ValueError):
+            return None
+        return samples.astype(np.int16, copy=False) if len(samples) else None
+
+    def _synthesize(self, text: str, wpm: float) -> np.ndarray:
+        audio = self.speaker(wpm).render(text, rate_hz=self.rate)
         self.stats["rendered"] += 1
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                part = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-                np.asarray(samples, dtype="<i2").tofile(part)
-                os.replace(part, path)
-            except OSError:
-                pass  # a read-only cache only costs time
-        return samples
+        return trim(audio.samples, self.rate)
+
+    def _store(self, text: str, wpm: float, samples: np.ndarray) -> None:
+        path = self._cache_path(text, wpm)
+        if path is None:
+            return
+        try:
+            from skill.private_files import private_dir, write_private
+
+            private_dir(path.parent.parent)
+            private_dir(path.parent)
+            write_private(path, np.asarray(samples, dtype="<i2").tobytes())
+        except OSError:
+            pass  # a read-only cache only costs time
+
+    def render_text(self, text: str, pace=0) -> np.ndarray:
+        """One sentence as mono int16 at `self.rate` (from the cache when it was rendered before)."""
+        return np.concatenate(list(self._sentence(text, self.settings_for(pace))))
+
+    def _pieces(self, text: str, first: bool) -> list[str]:
+        """What the engine renders at once: a whole sentence, or for Piper its clauses; a reply's
+        long first sentence also gives its opening words up to a comma on their own, to start sooner."""
+        if self.info.engine != "piper":
+            return [text]
+        parts = clauses(text)
+        words = parts[0].split()
+        if first and len(text.split()) > SPLIT_WORDS:
+            for i, word in enumerate(words[:-3]):
+                if word.endswith((",", ";", ":")):
+                    return [" ".join(words[: i + 1]), " ".join(words[i + 1:])] + parts[1:]
+        return parts
+
+    def _sentence(self, text: str, settings: dict, first: bool = False,
+                  after: np.ndarray | None = None) -> Iterator[np.ndarray]:
+        """One sentence as chunks: whole from the cache, else piece by piece as rendered (then cached
+        whole); `after` (a pause) is added to its last chunk."""
+        cached = self.cached(text, settings)
+        if cached is not None:
+            self.stats["cached"] += 1
+            yield cached if after is None else np.concatenate([cached, after])
+            return
+        wpm = settings["wpm"]
+        parts = self._pieces(text, first)
+        rendered = []
+        for i, part in enumerate(parts):
+            chunk = self._synthesize(part, wpm)
+            last = i + 1 == len(parts)
+            if not last:
+                chunk = np.concatenate([chunk, silence(COMMA_PAUSE * settings["pause_scale"], self.rate)])
+            rendered.append(chunk)
+            if last:
+                self._store(text, wpm, np.concatenate(rendered))
+            yield np.concatenate([chunk, after]) if (last and after is not None) else chunk
 
     # -- whole replies
     def pieces(self, out: dict) -> Iterator[tuple[str, object]]:
@@ -140,35 +303,69 @@ class Voice:
             # "wait" segments are not audio: the loop keeps time
 
     def stream(self, out: dict) -> Iterator[np.ndarray]:
-        """The reply as 16 kHz mono int16 chunks, each rendered only when asked for."""
-        pace = out.get("pace") or 0
-        for kind, value in self.pieces(out):
-            if kind == "text":
-                yield self.render_text(value, pace)
-            elif kind == "pause":
-                yield silence(value)
-            elif kind == "chime":
-                yield self.chimes.get(value) if value in self.chimes else tone(value)
+        """The reply as mono int16 chunks at `self.rate`, each rendered only when asked for.
+
+        A sentence followed by another carries the sentence pause at its end; the engine's
+        pause segments are silence of exactly their length (the engine scales them itself)."""
+        settings = pace_settings(out, self.wpm)
+        self.current = settings
+        pieces = list(self.pieces(out))
+        gap = silence(SENTENCE_PAUSE * settings["pause_scale"], self.rate)
+        first = True
+        self._live += 1
+        try:
+            for i, (kind, value) in enumerate(pieces):
+                if kind == "text":
+                    followed = i + 1 < len(pieces) and pieces[i + 1][0] == "text"
+                    yield from self._sentence(value, settings, first, gap if followed else None)
+                    first = False
+                elif kind == "pause":
+                    yield silence(value, self.rate)
+                elif kind == "chime":
+                    yield self.chimes.get(value) if value in self.chimes else tone(value, self.rate)
+        finally:
+            self._live -= 1
+            self._live_until = time.monotonic() + 0.5
 
     def render(self, out: dict) -> np.ndarray:
-        """The whole reply as 16 kHz mono int16 (timed waits are not audio: the loop keeps time)."""
+        """The whole reply as mono int16 at `self.rate` (timed waits are not audio: the loop keeps time)."""
         chunks = [c for c in self.stream(out) if len(c)]
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
     # -- start-up
-    def prerender(self, texts: Iterable[str], paces: Iterable[int] = (0,), stop: threading.Event | None = None) -> int:
-        """Fill the cache with these sentences (warming the engine up); returns how many were rendered now."""
-        before = self.stats["rendered"]
-        for pace in paces:
+    def _wait_for_replies(self, stop: threading.Event | None) -> None:
+        """Background work yields to a reply being rendered (and a moment after it)."""
+        while (self._live > 0 or time.monotonic() < self._live_until) and not (stop is not None and stop.is_set()):
+            time.sleep(0.05)
+
+    def prerender(self, texts: Iterable[str], paces: Iterable[int] | None = (0,), stop: threading.Event | None = None,
+                  progress: Callable[[int, int, int], None] | None = None) -> int:
+        """Fill the cache with these sentences; returns how many were rendered now (the rest were cached).
+
+        paces None: at the pace of the last reply, following it as it changes (one Piper process
+        serves one pace, so rendering at another would restart it). progress(done, total, rendered)."""
+        texts = list(texts)
+        levels = [None] if paces is None else list(paces)
+        total, done, rendered, failed = len(texts) * len(levels), 0, 0, 0
+        for level in levels:
             for text in texts:
                 if stop is not None and stop.is_set():
-                    return self.stats["rendered"] - before
-                try:
-                    self.render_text(text, pace)
-                except SpeechError:
-                    continue
-        return self.stats["rendered"] - before
+                    return rendered
+                settings = self.current if level is None else self.settings_for(level)
+                if self._cache_path(text, settings["wpm"]) is not None and self.cached(text, settings) is None:
+                    self._wait_for_replies(stop)
+                    try:
+                        self.render_text(text, settings)
+                        rendered, failed = rendered + 1, 0
+                    except SpeechError:
+                        failed += 1
+                        if failed >= 3:  # the engine is broken, not the sentence
+                            raise
+                done += 1
+                if progress is not None:
+                    progress(done, total, rendered)
+        return rendered
 
     def warm_up(self) -> None:
         """Start the speech engine now (its first start costs far more than a sentence)."""
-        Speaker(self.voice, self.rate_for(0), None)._get_engine()
+        self.speaker(self.wpm).warm_up()

@@ -36,7 +36,7 @@ from .companion import Companion
 from .recognize import RATE as REC_RATE
 from .recognize import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
 from .tts import SpeechError
-from .voice import RATE, Voice, system_phrases
+from .voice import RATE, Voice, fixed_lines
 from .wavio import WavError, read_wav, write_wav
 
 log = logging.getLogger("closer.voice")
@@ -483,13 +483,14 @@ class StreamPlayer:
         self._stream = None
 
 
-def prerender_in_background(voice: Voice, paces: Iterable[int] = (0,)) -> tuple[threading.Thread, threading.Event]:
-    """Start the speech engine and fill the cache with the system phrases, without holding up the greeting."""
+def prerender_in_background(voice: Voice, paces: Iterable[int] | None = None) -> tuple[threading.Thread, threading.Event]:
+    """Fill the cache with every fixed line of prompts/ (system phrases first) at the pace being spoken,
+    without holding up the greeting; replies being rendered go first."""
     stop = threading.Event()
 
     def work() -> None:
         try:
-            voice.prerender(system_phrases(), paces, stop)
+            voice.prerender(fixed_lines(), paces, stop)
         except Exception as exc:  # only a cache: never let it end the session
             log.warning("pre-rendering stopped: %s", type(exc).__name__)
 
@@ -515,7 +516,7 @@ def run_live(args, companion: Companion) -> int:
         print(f"closer local: {err}", file=sys.stderr)
         return 1
     listener.warm_up(usual_steps())  # before any audio plays: building a search holds the interpreter
-    _, stop_prerender = prerender_in_background(voice, sorted({0, int(companion.memory.get("pace") or 0)}))
+    _, stop_prerender = prerender_in_background(voice)
     player = StreamPlayer(out_dev)
     print("Closer Together is listening. Say 'stop' to end, or press Ctrl-C.", file=sys.stderr)
 

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument("--stt", choices=["vosk", "pocketsphinx"], help="speech recognizer (default: vosk when a model is found)")
     local.add_argument("--model", metavar="PATH", help="Vosk model directory (default: $CLOSER_VOSK_MODEL or the models directory)")
     local.add_argument("--wake-word", metavar="WORD", help="a word that must precede commands while partners talk, e.g. closer (default: none)")
-    local.add_argument("--voice", metavar="V", help="speech voice (espeak-ng voice name)")
+    local.add_argument("--voice", metavar="NAME", help="speech voice: a Piper voice, espeak, or espeak:VOICE (default: Piper when installed; `closer voices list`)")
     local.set_defaults(func=_lazy("local_voice.main:run"))
 
     serve = sub.add_parser("serve", help="serve the Alexa skill over HTTP (gunicorn)", description="Serve the Alexa skill: POST /alexa, GET /healthz.")
@@ -89,9 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     say = sub.add_parser("say", help="speak text into a WAV file", description="Synthesize TEXT into a WAV file with the local speech engine.")
     say.add_argument("text", metavar="TEXT")
     say.add_argument("--out", required=True, metavar="FILE.wav")
-    say.add_argument("--voice", metavar="V", help="voice name or id")
-    say.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute")
+    say.add_argument("--voice", metavar="NAME", help="a Piper voice, espeak, or espeak:VOICE (default: the active voice)")
+    say.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute (default 150)")
     say.set_defaults(func=_lazy("local_voice.tts:run_say"))
+
+    from local_voice.voices_cli import add_parser as add_voices_parser  # declares `closer voices ...`; imports nothing heavy
+    add_voices_parser(sub, _lazy)
 
     models = sub.add_parser("models", help="manage offline speech models", description="Manage offline speech models.")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION")

@@ -116,7 +116,15 @@ def closer_env(tmp_path_factory) -> dict:
     env = dict(os.environ, PYTHONUNBUFFERED="1", XDG_CACHE_HOME=str(tmp_path_factory.mktemp("cache")))
     env.pop("CLOSER_DB", None)
     env.pop("CLOSER_VOSK_MODEL", None)
+    env["CLOSER_VOICE"] = "espeak"  # quick to render; the couple's session test asks for Piper itself
     return env
+
+
+def piper_voice_installed() -> str | None:
+    """The name of an installed Piper voice (None: espeak-ng is the only voice)."""
+    from local_voice import voices
+
+    return next((v.name for v in voices.installed() if v.engine == "piper"), None)
 
 
 @pytest.fixture(scope="session")

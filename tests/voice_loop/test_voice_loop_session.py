@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .conftest import rms_dbfs, read_samples, synth
+from .conftest import piper_voice_installed, rms_dbfs, read_samples, synth
 
 # Partner one speaks in one voice, partner two in another.
 SESSION = [
@@ -20,15 +20,18 @@ SESSION = [
     ("resume", "en-us", "AMAZON.ResumeIntent"),
     ("stop", "en+f3", "AMAZON.StopIntent"),
 ]
-MEMORY_GOAL_MB = 200.0
-MEMORY_CEILING_MB = 330.0  # a sanity bound for the measurement itself
+# The couple's session speaks with Piper when a Piper voice is installed (issue 19); the peak is
+# then the larger of closer and its piper process (bench/tts.py reports their sum).
+PIPER = piper_voice_installed()
+MEMORY_GOAL_MB = 350.0 if PIPER else 200.0
+MEMORY_CEILING_MB = 500.0 if PIPER else 330.0  # a sanity bound for the measurement itself
 
 
 @pytest.fixture(scope="module")
 def session(speech_dir, audio_session, tmp_path_factory):
     files = [synth(text, speech_dir, voice, 150 if voice == "en+f3" else 165) for text, voice, _ in SESSION]
     root = tmp_path_factory.mktemp("session")
-    return audio_session(files, root / "out", root / "closer.db")
+    return audio_session(files, root / "out", root / "closer.db", ["--voice", PIPER] if PIPER else None)
 
 
 def test_it_runs_cleanly(session):

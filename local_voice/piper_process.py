@@ -1,0 +1,243 @@
+"""Piper neural speech, rendered by piper's own program running beside us as a separate process.
+
+The GPL boundary: piper-tts is GPL-3.0 and this project is Apache-2.0, so no module of ours
+imports `piper`. We start its command-line program exactly as pip installed it
+(`python -m piper`), keep it running, write one sentence a line to its standard input and
+read each sentence's audio from the WAV file it writes into a private folder of ours (0700),
+naming it on its standard error ("Wrote PATH"). The two programs share only text and audio
+through pipes and files, as a program shares them with `espeak-ng` or `sox`.
+
+One process loads the voice once (about a second here) and then renders a short sentence
+in a few hundred milliseconds. Piper's speaking rate (its length scale) is fixed when the
+program starts, so a new pace starts a new process; only one is kept (each holds the
+model, about 250 MB), and pace changes are rare (a "slower" now and then).
+"""
+
+from __future__ import annotations
+
+import atexit
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from .voices import VoiceInfo
+from .wavio import Audio, WavError, read_wav
+
+_WROTE = re.compile(r"Wrote (.+\.wav)\s*$")
+START_TIMEOUT = 120.0   # a first start on a Pi 3 loading from an SD card is slow
+RENDER_TIMEOUT = 60.0
+
+# How fast each voice speaks at length scale 1 (words a minute over whole sentences) and how
+# the rate follows the length scale (wpm ~ scale ** -exponent), measured with the 100-word
+# calibration passage in bench/tts.py. Unknown voices get a typical Piper figure.
+CALIBRATION = {"en_US-joe-medium": (247.0, 0.79)}
+TYPICAL = (215.0, 0.79)
+
+
+class PiperError(Exception):
+    """Piper could not render (message fit to show a person)."""
+
+
+def length_scale(voice_name: str, wpm: float) -> float:
+    """Piper's length scale for a speaking rate in words a minute (rounded, so one process serves a pace)."""
+    base, exponent = CALIBRATION.get(voice_name, TYPICAL)
+    scale = (base / max(60.0, float(wpm))) ** (1.0 / exponent)
+    return round(min(3.0, max(0.5, scale)), 2)
+
+
+def speakable(text: str) -> str:
+    """One line for piper: whitespace collapsed; empty when there is nothing to pronounce."""
+    line = " ".join((text or "").split())
+    return line if re.search(r"\w", line) else ""
+
+
+class PiperProcess:
+    """One running `python -m piper` for a voice at one length scale."""
+
+    _shared: "PiperProcess | None" = None
+    _shared_lock = threading.Lock()
+
+    def __init__(self, voice: VoiceInfo, scale: float):
+        self.voice, self.scale = voice, scale
+        self.folder = Path(tempfile.mkdtemp(prefix="closer-piper-"))  # mkdtemp makes it 0700
+        command = [sys.executable, "-m", "piper", "--model", str(voice.model), "--config", str(voice.config),
+                   "--output-dir", str(self.folder), "--output-dir-naming", "timestamp",
+                   "--length-scale", f"{scale:.2f}"]
+        try:
+            self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1,
+                                         cwd=str(self.folder))
+        except OSError as exc:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise PiperError(f"could not start piper ({exc})") from None
+        self.lines: queue.Queue = queue.Queue()
+        self.recent: deque[str] = deque(maxlen=8)  # piper's last messages, for an error
+        self.lock = threading.Lock()
+        self.started = False
+        threading.Thread(target=self._read_stderr, name="closer-piper-log", daemon=True).start()
+
+    def _read_stderr(self) -> None:
+        for line in self.proc.stderr:
+            self.lines.put(line)
+        self.lines.put(None)  # the process ended
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def render(self, text: str, rate_hz: int | None = None) -> Audio:
+        """One line of text as audio (native rate, or resampled to rate_hz)."""
+        line = speakable(text)
+        if not line:
+            raise PiperError("nothing to say")
+        with self.lock:
+            if not self.alive:
+                raise PiperError(self._why_ended())
+            try:
+                self.proc.stdin.write(line + "\n")
+                self.proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                raise PiperError(self._why_ended()) from None
+            deadline = time.monotonic() + (RENDER_TIMEOUT if self.started else START_TIMEOUT)
+            while True:
+                try:
+                    message = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+                except queue.Empty:
+                    self.close()
+                    raise PiperError("piper did not answer in time") from None
+                if message is None:
+                    raise PiperError(self._why_ended())
+                found = _WROTE.search(message)
+                if found:
+                    break
+                self.recent.append(message.strip())
+            self.started = True
+        path = Path(found.group(1))
+        try:
+            return read_wav(path, rate_hz) if rate_hz else _read_native(path)
+        except (OSError, WavError) as exc:
+            raise PiperError(f"piper's audio could not be read ({exc})") from None
+        finally:
+            path.unlink(missing_ok=True)
+
+    def _why_ended(self) -> str:
+        try:
+            self.proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            pass
+        while True:
+            try:
+                message = self.lines.get_nowait()
+            except queue.Empty:
+                break
+            if message:
+                self.recent.append(message.strip())
+        last = next((m for m in reversed(self.recent) if m), "")
+        return f"piper stopped (exit {self.proc.returncode}){': ' + last[-200:] if last else ''}"
+
+    def close(self) -> None:
+        try:
+            if self.proc.stdin:
+                self.proc.stdin.close()  # piper ends when its input does
+            self.proc.wait(timeout=3.0)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # -- the one shared process
+    @classmethod
+    def shared(cls, voice: VoiceInfo, scale: float) -> "PiperProcess":
+        """The running process for this voice and scale, starting it (and ending any other) when needed."""
+        with cls._shared_lock:
+            current = cls._shared
+            if current is not None and current.alive and current.voice.model == voice.model and current.scale == scale:
+                return current
+            if current is not None:
+                current.close()
+            cls._shared = cls(voice, scale)
+            return cls._shared
+
+    @classmethod
+    def close_shared(cls) -> None:
+        with cls._shared_lock:
+            if cls._shared is not None:
+                cls._shared.close()
+                cls._shared = None
+
+    @classmethod
+    def peak_rss_mb(cls) -> float | None:
+        """The running process's peak resident memory (Linux), for the benchmarks."""
+        current = cls._shared
+        if current is None or not current.alive:
+            return None
+        try:
+            for line in Path(f"/proc/{current.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+        except OSError:
+            return None
+        return None
+
+
+def _close_at_exit() -> None:
+    try:
+        PiperProcess.close_shared()
+    except BaseException:  # a second Ctrl-C while closing: piper ends with its input anyway
+        pass
+
+
+atexit.register(_close_at_exit)
+
+
+def _read_native(path: Path) -> Audio:
+    import wave
+
+    with wave.open(str(path), "rb") as w:
+        rate = w.getframerate()
+    return read_wav(path, rate)
+
+
+class PiperSpeaker:
+    """The speech interface of `tts.Speaker` for a Piper voice at a speaking rate in words a minute."""
+
+    engine = "piper"
+
+    def __init__(self, voice: VoiceInfo, wpm: float):
+        self.info = voice
+        self.wpm = wpm
+        self.scale = length_scale(voice.name, wpm)
+        self.native_rate = voice.sample_rate
+
+    def render(self, text: str, rate_hz: int | None = None, cache: bool = False) -> Audio:
+        from .tts import SpeechError
+
+        if not speakable(text):
+            raise SpeechError("nothing to say")
+        for attempt in (1, 2):
+            process = PiperProcess.shared(self.info, self.scale)
+            try:
+                return process.render(text, rate_hz)
+            except PiperError as exc:
+                if attempt == 2 or process.alive:
+                    raise SpeechError(str(exc)) from None
+                # A process that ended (killed, out of memory) is started again once.
+        raise AssertionError("unreachable")
+
+    def warm_up(self) -> None:
+        """Start piper and load the voice now, before the first reply needs it."""
+        self.render("Okay.")
+
+
+def have_piper_voice() -> bool:
+    from . import voices
+
+    return voices.piper_installed() and any(v.engine == "piper" for v in voices.installed())
+
