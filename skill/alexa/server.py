@@ -18,6 +18,7 @@ def config_from_args(args) -> dict:
         "trust_roots": getattr(args, "trust_roots", None),
         "cert_cache": getattr(args, "cert_cache", None),
         "db": getattr(args, "db", None),
+        "store_url": getattr(args, "store", None),
     }
 
 

@@ -83,7 +83,13 @@ class DynamoStore(BaseStore):
                               f"`closer store create --store {self.location}`")
         if code in ("UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException"):
             return StoreError(f"DynamoDB refused the credentials while {doing} ({code})")
-        return StoreError(f"DynamoDB error while {doing}: {code or type(err).__name__}")
+        kind = type(err).__name__
+        if kind == "NoCredentialsError":
+            return StoreError(f"no AWS credentials for {self.location} (looked in the usual AWS chain: "
+                              "environment, ~/.aws, the instance or function role)")
+        if kind in ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"):
+            return StoreError(f"cannot reach DynamoDB for {self.location} while {doing}")
+        return StoreError(f"DynamoDB error while {doing}: {code or kind}")
 
     @staticmethod
     def _code(err) -> str:
