@@ -16,6 +16,7 @@ from ask_sdk_model import RequestEnvelope
 
 from . import codec
 from . import envelope as env
+from .verify import application_id
 
 log = logging.getLogger("closer.alexa")
 _SKILL = None
@@ -44,7 +45,7 @@ def handler(event, context):
     skill_id = os.environ.get("CLOSER_SKILL_ID")
     if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
         raise WrongSkill("not an Alexa request envelope")
-    if skill_id and env.system(event).get("application", {}).get("applicationId") != skill_id:
+    if skill_id and application_id(event) != skill_id:  # context.System, else the session (older envelopes)
         raise WrongSkill("wrong skill id")
     raw = json.loads(json.dumps(event))  # ours to normalise
     rid, kind = env.request_id(raw), env.request_type(raw)
