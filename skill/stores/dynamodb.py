@@ -9,7 +9,9 @@ A turn writes new part items only for the parts it changed, then commits with on
 UpdateItem on the core (`v = :read_version`) that swaps the pointers; the superseded items are deleted
 after the commit. DynamoDB Local and dynalite have no transactions, and none are needed: until the core
 update succeeds nothing points at the new items, so a lost race or a crash leaves no half-written
-household, only unreferenced items the next writer sweeps. On a version conflict the whole turn is
+household: a writer that loses deletes what it put, and a crash leaves only unreferenced items
+(removed with the household by forget). Reading is one small GetItem of the core plus a BatchGetItem of
+the part items this process has not seen yet, so a turn reads about as little as it writes. On a version conflict the whole turn is
 read and applied again after a jittered pause, a bounded number of times, then a clear StoreError.
 Every item stays small (a part is at most a few KB), far below DynamoDB's 400 KB item limit.
 """
@@ -33,6 +35,7 @@ META = "#meta"  # a reserved household id holding the table's schema version
 ATTEMPTS = 10
 BACKOFF_S = 0.02
 _CACHE_HOUSEHOLDS = 1024
+_CACHE_PARTS = 8192
 
 
 def _client(endpoint: str | None, region: str | None):
@@ -70,6 +73,7 @@ class DynamoStore(BaseStore):
         self.client = client or _client(endpoint, region)
         self.cache = layout.PartCache()
         self._last: OrderedDict[str, _Read] = OrderedDict()  # the last read of each household, to write from
+        self._texts: OrderedDict[str, str] = OrderedDict()  # part item key -> text (items never change)
         self._lock = threading.Lock()
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -149,12 +153,23 @@ class DynamoStore(BaseStore):
                 return items
 
     def _read(self, household: str) -> _Read:
+        """The core item (one small consistent GetItem), then only the part items this process has not
+        seen: a part item never changes once written, so a text cached by its key is always right."""
         for _ in range(ATTEMPTS):
             try:
-                items = self._items(household)
+                core = self.client.get_item(TableName=self.table, Key={"h": {"S": household}, "p": {"S": "core"}},
+                                            ConsistentRead=True).get("Item")
+                if core is None:
+                    view = _Read(None, 0, None, {}, {}, [])
+                else:
+                    pointers = json.loads(core.get("ptr", {}).get("S") or "{}")
+                    texts = self._fetch_parts(household, list(pointers.values()))
+                    view = None
+                    if texts is not None:
+                        view = _Read(core["d"]["S"], int(core["v"]["N"]), float(core["c"]["N"]) if "c" in core else None,
+                                     pointers, {name: texts[key] for name, key in pointers.items()}, [])
             except self._errors as err:
                 raise self._fail("reading a household", err) from None
-            view = self._view(items)
             if view is not None:
                 with self._lock:
                     self._last[household] = view
@@ -164,6 +179,35 @@ class DynamoStore(BaseStore):
                 return view
             time.sleep(random.uniform(0, BACKOFF_S))  # a writer committed and swept between our reads
         raise StoreError("the household kept changing while it was read; try again")
+
+    def _fetch_parts(self, household: str, keys: list[str]) -> dict[str, str] | None:
+        """{key: text} for these part items (from the cache where held); None if one is gone (superseded)."""
+        with self._lock:
+            found = {k: self._texts[k] for k in keys if k in self._texts}
+        wanted = [k for k in keys if k not in found]
+        for start in range(0, len(wanted), 100):
+            pending = {self.table: {"Keys": [{"h": {"S": household}, "p": {"S": k}} for k in wanted[start:start + 100]],
+                                    "ConsistentRead": True}}
+            for attempt in range(8):
+                page = self.client.batch_get_item(RequestItems=pending)
+                for item in page.get("Responses", {}).get(self.table, []):
+                    found[item["p"]["S"]] = item["d"]["S"]
+                pending = page.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                time.sleep(random.uniform(0, BACKOFF_S * (2 ** attempt)))
+        if any(k not in found for k in keys):
+            return None
+        self._keep_texts({k: found[k] for k in wanted})
+        return found
+
+    def _keep_texts(self, texts: dict[str, str]) -> None:
+        with self._lock:
+            for key, text in texts.items():
+                self._texts[key] = text
+                self._texts.move_to_end(key)
+            while len(self._texts) > _CACHE_PARTS:
+                self._texts.popitem(last=False)
 
     @staticmethod
     def _view(items: list[dict]) -> _Read | None:
@@ -184,7 +228,7 @@ class DynamoStore(BaseStore):
     def load(self, household: str) -> dict:
         """The household's memory (a new one if unknown)."""
         view = self._read(household)
-        memory, _ = layout.join(view.core, view.parts, self.cache)
+        memory, _ = layout.join(view.core, view.parts, self.cache, household)
         return memory or new_memory()
 
     # -- writing ----------------------------------------------------------------------
@@ -210,7 +254,7 @@ class DynamoStore(BaseStore):
                          f"(nothing was written, {ATTEMPTS} attempts)")
 
     def _try_commit(self, household: str, view: _Read, effects: list[dict]) -> dict | None:
-        before, count = layout.join(view.core, view.parts, self.cache)
+        before, count = layout.join(view.core, view.parts, self.cache, household)
         memory, plan = layout.plan(before, count, view.parts, effects, self.cache)
         version = view.version + 1
         token = secrets.token_hex(3)
@@ -253,9 +297,11 @@ class DynamoStore(BaseStore):
         superseded = [key for name, key in view.pointers.items() if pointers.get(name) != key]
         self._sweep(household, superseded + view.strays)
         self.last_written = plan.bytes_written + sum(len(k) for k in new_items)
+        self._keep_texts(new_items)
+        parts = {n: new_items.get(k) or view.parts[n] for n, k in pointers.items()}
         with self._lock:
-            self._last[household] = _Read(plan.core, version, view.created or now, pointers,
-                                          {n: new_items.get(k) or view.parts[n] for n, k in pointers.items()}, [])
+            self._last[household] = _Read(plan.core, version, view.created or now, pointers, parts, [])
+        layout.remember_written(self.cache, household, parts, memory)
         return memory
 
     def _put_parts(self, household: str, items: dict[str, str]) -> None:

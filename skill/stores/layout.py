@@ -77,39 +77,51 @@ def decode_history(raw: str) -> list[dict]:
 
 
 class PartCache:
-    """Decoded parts by their exact stored text (bounded, least recently used dropped first)."""
+    """Decoded parts by their exact stored text, and each household's last assembled growing parts.
 
-    def __init__(self, limit: int = _CACHE_LIMIT):
-        self.limit = limit
-        self._items: OrderedDict[str, object] = OrderedDict()
+    Both are bounded (least recently used dropped first). A household read again with exactly the
+    same part texts (compared, not hashed: a memcmp) reuses its assembled used map and history."""
+
+    def __init__(self, limit: int = _CACHE_LIMIT, households: int = 512):
+        self.limit, self.households = limit, households
+        self._items: dict[str, OrderedDict[str, object]] = {"hist": OrderedDict(), "other": OrderedDict()}
+        self._assembled: OrderedDict[str, tuple[dict, tuple]] = OrderedDict()
 
     def decode(self, name: str, raw: str):
-        key = name[:4] + raw  # same text as another kind of part must not alias it
-        hit = self._items.get(key)
+        items = self._items["hist" if name.startswith("hist.") else "other"]  # kinds never alias
+        hit = items.get(raw)
         if hit is not None:
-            self._items.move_to_end(key)
+            items.move_to_end(raw)
             return hit
         value = decode_history(raw) if name.startswith("hist.") else json.loads(raw)
-        self._items[key] = value
-        if len(self._items) > self.limit:
-            self._items.popitem(last=False)
+        items[raw] = value
+        if len(items) > self.limit:
+            items.popitem(last=False)
         return value
+
+    def assembled(self, household: str | None, parts: dict[str, str]):
+        if household is None:
+            return None
+        hit = self._assembled.get(household)
+        if hit is not None and hit[0] == parts:
+            self._assembled.move_to_end(household)
+            return hit[1]
+        return None
+
+    def remember(self, household: str | None, parts: dict[str, str], value: tuple) -> None:
+        if household is None:
+            return
+        self._assembled[household] = (parts, value)
+        self._assembled.move_to_end(household)
+        if len(self._assembled) > self.households:
+            self._assembled.popitem(last=False)
 
 
 # -- the whole document ----------------------------------------------------------------
-def join(core_raw: str | None, parts: dict[str, str], cache: PartCache) -> tuple[dict | None, int]:
-    """The memory document from its stored parts, and the finished-session count. None when unknown."""
-    if core_raw is None:
-        return None, 0
-    try:
-        memory = json.loads(core_raw)
-    except ValueError:
-        return None, 0  # a damaged record reads as a new household rather than a crash
-    if not isinstance(memory, dict):
-        return None, 0
-    count = int(memory.pop(HISTORY_COUNT, 0) or 0)
+def _assemble(parts: dict[str, str], cache: PartCache) -> tuple[dict, list, list | None]:
     used: dict = {}
     chunks = []
+    saved = None
     for name, raw in parts.items():
         try:
             value = cache.decode(name, raw)
@@ -120,16 +132,49 @@ def join(core_raw: str | None, parts: dict[str, str], cache: PartCache) -> tuple
         elif name.startswith("hist."):
             chunks.append((int(name[5:]), value))
         elif name == "saved":
-            memory["saved"] = list(value)
-    if parts or "used" not in memory:
-        memory["used"] = used
-    if parts or "history" not in memory:
-        history: list = []
-        for _, entries in sorted(chunks, key=lambda c: c[0]):
-            history.extend(entries)
-        memory["history"] = history[-history_limit():] if len(history) > history_limit() else history
-    memory.setdefault("saved", [])
+            saved = value
+    history: list = []
+    for _, entries in sorted(chunks, key=lambda c: c[0]):
+        history.extend(entries)
+    if len(history) > history_limit():
+        history = history[-history_limit():]
+    return used, history, saved
+
+
+def join(core_raw: str | None, parts: dict[str, str], cache: PartCache,
+         household: str | None = None) -> tuple[dict | None, int]:
+    """The memory document from its stored parts, and the finished-session count. None when unknown.
+
+    The growing containers are fresh copies (shallow: their entries are never changed in place), so
+    the caller may apply effects to the result without touching the cache."""
+    if core_raw is None:
+        return None, 0
+    try:
+        memory = json.loads(core_raw)
+    except ValueError:
+        return None, 0  # a damaged record reads as a new household rather than a crash
+    if not isinstance(memory, dict):
+        return None, 0
+    count = int(memory.pop(HISTORY_COUNT, 0) or 0)
+    if not parts and ("used" in memory or "history" in memory):
+        memory.setdefault("saved", [])  # a whole document written by an older writer: use it as it is
+        return memory, count
+    assembled = cache.assembled(household, parts)
+    if assembled is None:
+        assembled = _assemble(parts, cache)
+        cache.remember(household, parts, assembled)
+    used, history, saved = assembled
+    memory["used"] = dict(used)
+    memory["history"] = list(history)
+    memory["saved"] = list(saved) if saved is not None else []
     return memory, count
+
+
+def remember_written(cache: PartCache, household: str, parts: dict[str, str], memory: dict) -> None:
+    """After a write: the parts as now stored assemble to this document's growing containers (copied,
+    since the caller keeps the document), so the next read of the household decodes nothing."""
+    cache.remember(household, parts, (dict(memory.get("used") or {}), list(memory.get("history") or []),
+                                      list(memory.get("saved") or [])))
 
 
 def split(memory: dict) -> tuple[str, dict[str, str], int]:

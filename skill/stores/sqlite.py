@@ -17,9 +17,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import secrets
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import sqlite_utils
@@ -59,7 +61,7 @@ def _m3_drop_updated_index(db: sqlite_utils.Database) -> None:
 def _m4_split_parts(db: sqlite_utils.Database) -> None:
     """Move each household's growing parts out of its one JSON document (`data` keeps the core)."""
     db.execute("CREATE TABLE parts (household TEXT NOT NULL, part TEXT NOT NULL, data TEXT NOT NULL, "
-               "PRIMARY KEY (household, part)) WITHOUT ROWID")
+               "rev INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (household, part)) WITHOUT ROWID")
     for household, data in db.execute("SELECT id, data FROM households").fetchall():
         try:
             memory = json.loads(data)
@@ -69,8 +71,13 @@ def _m4_split_parts(db: sqlite_utils.Database) -> None:
             continue
         core, parts, _ = layout.split(memory)
         db.execute("UPDATE households SET data = ? WHERE id = ?", (core, household))
-        db.conn.executemany("INSERT INTO parts (household, part, data) VALUES (?, ?, ?)",
-                            [(household, name, text) for name, text in parts.items()])
+        db.conn.executemany("INSERT INTO parts (household, part, data, rev) VALUES (?, ?, ?, ?)",
+                            [(household, name, text, _rev()) for name, text in parts.items()])
+
+
+def _rev() -> int:
+    """A part's revision: random, so writers in different processes never reuse one."""
+    return secrets.randbits(62)
 
 
 MIGRATIONS = [("households", _m1_households), ("households_updated_index", _m2_updated_index),
@@ -120,6 +127,7 @@ class SqliteStore(BaseStore):
         self.path = Path(path)
         self.location = str(self.path)
         self.cache = layout.PartCache()
+        self._texts: OrderedDict[str, tuple[dict, dict]] = OrderedDict()  # household -> (part revs, part texts)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -189,11 +197,33 @@ class SqliteStore(BaseStore):
 
     # -- households ---------------------------------------------------------------
     def _read_raw(self, household: str) -> tuple[str | None, dict[str, str]]:
+        """The core text and the part texts. Parts this process already holds at the same revision
+        are not fetched again: only their revision numbers are read (no text decoded)."""
         row = self.conn.execute("SELECT data FROM households WHERE id = ?", (household,)).fetchone()
         if not row:
             return None, {}
-        parts = dict(self.conn.execute("SELECT part, data FROM parts WHERE household = ?", (household,)).fetchall())
+        revs = dict(self.conn.execute("SELECT part, rev FROM parts WHERE household = ?", (household,)).fetchall())
+        known = self._texts.get(household)
+        if known is not None and known[0] == revs:
+            self._texts.move_to_end(household)
+            return row[0], known[1]
+        held = known[1] if known is not None else {}
+        stale = [name for name, rev in revs.items() if known is None or known[0].get(name) != rev]
+        if len(stale) > 8:
+            fetched = dict(self.conn.execute("SELECT part, data FROM parts WHERE household = ?", (household,)).fetchall())
+        else:
+            marks = ",".join("?" * len(stale))
+            fetched = dict(self.conn.execute(f"SELECT part, data FROM parts WHERE household = ? AND part IN ({marks})",
+                                             (household, *stale)).fetchall()) if stale else {}
+        parts = {name: fetched[name] if name in fetched else held[name] for name in revs if name in fetched or name in held}
+        self._remember(household, revs, parts)
         return row[0], parts
+
+    def _remember(self, household: str, revs: dict, parts: dict) -> None:
+        self._texts[household] = (revs, parts)
+        self._texts.move_to_end(household)
+        if len(self._texts) > 512:
+            self._texts.popitem(last=False)
 
     def load(self, household: str) -> dict:
         """The household's memory (a new one if unknown)."""
@@ -201,10 +231,11 @@ class SqliteStore(BaseStore):
             core, parts = self._read_raw(household)
         except sqlite3.Error as err:
             raise StoreError(f"cannot read the database: {err}") from None
-        memory, _ = layout.join(core, parts, self.cache)
+        memory, _ = layout.join(core, parts, self.cache, household)
         return memory or new_memory()
 
     def _delete(self, household: str | None) -> int:
+        self._texts.clear() if household is None else self._texts.pop(household, None)
         if household is None:
             self.conn.execute("DELETE FROM parts")
             return self.conn.execute("DELETE FROM households").rowcount
@@ -222,8 +253,10 @@ class SqliteStore(BaseStore):
                 self.last_written = 0
                 return new_memory()
             core, parts = self._read_raw(household)
-            before, count = layout.join(core, parts, self.cache)
+            before, count = layout.join(core, parts, self.cache, household)
             memory, plan = layout.plan(before, count, parts, effects, self.cache)
+            known = self._texts.get(household)
+            revs, texts = (dict(known[0]), dict(known[1])) if known else ({}, {})
             now = time.time()
             self.conn.execute(
                 "INSERT INTO households (id, data, created, updated) VALUES (?, ?, ?, ?) "
@@ -232,10 +265,17 @@ class SqliteStore(BaseStore):
             gone = [(household, name) for name, text in plan.changes.items() if text is None]
             if gone:
                 self.conn.executemany("DELETE FROM parts WHERE household = ? AND part = ?", gone)
-            put = [(household, name, text) for name, text in plan.changes.items() if text is not None]
+            put = [(household, name, text, _rev()) for name, text in plan.changes.items() if text is not None]
             if put:
-                self.conn.executemany("INSERT INTO parts (household, part, data) VALUES (?, ?, ?) "
-                                      "ON CONFLICT(household, part) DO UPDATE SET data = excluded.data", put)
+                self.conn.executemany("INSERT INTO parts (household, part, data, rev) VALUES (?, ?, ?, ?) ON CONFLICT"
+                                      "(household, part) DO UPDATE SET data = excluded.data, rev = excluded.rev", put)
+            for _, name in gone:
+                revs.pop(name, None)
+                texts.pop(name, None)
+            for _, name, text, rev in put:
+                revs[name], texts[name] = rev, text
+            self._remember(household, revs, texts)  # the next read of this household fetches no text ...
+            layout.remember_written(self.cache, household, texts, memory)  # ... and decodes nothing
             self.last_written = plan.bytes_written
             return memory
 
