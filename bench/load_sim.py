@@ -77,7 +77,7 @@ def household(port: int, user: str, think: float, record) -> dict:
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             status, data = 0, b""
-        record((time.perf_counter() - t0) * 1000)
+        record((time.perf_counter() - t0) * 1000, len(codes))
         codes.append(status)
         payload = json.loads(data) if status == 200 else {}
         attrs = payload.get("sessionAttributes") or ({} if session == "new" else attrs)
@@ -104,7 +104,8 @@ def main() -> int:
     parser.add_argument("--store", choices=["sqlite", "dynamodb"], default="sqlite")
     parser.add_argument("--households", type=int, default=400)
     parser.add_argument("--year-old", type=float, default=0.3, help="share of households seeded with a year of use")
-    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a household's turns, seconds")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause before and between a household's turns, seconds (0: all at once, no pause)")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="closer-load-"))
@@ -145,18 +146,30 @@ def main() -> int:
                     print("closer serve did not come up", file=sys.stderr)
                     return 2
                 time.sleep(0.2)
+        # Warm every worker first (its first requests build ask-sdk's decoders and load code lazily): a
+        # server that has been up for a while is warm, and the households below are what is measured.
+        warm = [threading.Thread(target=household, args=(port, f"amzn1.ask.account.WARM{n}", 0, lambda *a: None))
+                for n in range(16)]
+        for t in warm:
+            t.start()
+        for t in warm:
+            t.join()
         latencies: list[float] = []
+        by_turn: dict[int, list[float]] = {}
         lock = threading.Lock()
 
-        def record(ms):
+        def record(ms, turn):
             with lock:
                 latencies.append(ms)
+                by_turn.setdefault(turn, []).append(ms)
 
         results: dict[str, dict] = {}
         gate = threading.Barrier(len(users))
 
         def run(user):
             gate.wait()
+            if args.think:  # households are all in session together, but couples do not speak in step
+                time.sleep(random.uniform(0, 2 * args.think))
             results[user] = household(port, user, args.think, record)
 
         threads = [threading.Thread(target=run, args=(u,)) for u in users]
@@ -184,6 +197,8 @@ def main() -> int:
           f"think {args.think:.2f} s")
     print(f"  requests {len(latencies)} in {wall:.1f} s: {len(latencies) / wall:.0f} req/s")
     print(f"  latency p50 {statistics.median(latencies):.1f} ms, p99 {pct(latencies, 99):.1f} ms, max {max(latencies):.1f} ms")
+    print("  max by turn: " + ", ".join(f"{(TURNS[t][1] or TURNS[t][0]).replace('AMAZON.', '')} {max(v):.0f} ms"
+                                       for t, v in sorted(by_turn.items())))
     print(f"  non-200 answers {non200}; households that did not resume at their question {len(lost)}"
           + (f" (e.g. {lost[:3]})" if lost else ""))
     print(f"  closer export --store lists {len(listed & set(users))} of {len(users)} households")
