@@ -20,6 +20,7 @@ def config_from_args(args) -> dict:
         "trust_roots": getattr(args, "trust_roots", None),
         "cert_cache": getattr(args, "cert_cache", None),
         "db": getattr(args, "db", None),
+        "store_url": getattr(args, "store", None),
     }
 
 
@@ -75,7 +76,7 @@ class SkillServer(BaseApplication):
         return app
 
 
-def preflight(host: str, port: int, db: str | None) -> str | None:
+def preflight(host: str, port: int, db: str | None, store: str | None = None) -> str | None:
     """Why `closer serve` cannot start, in one line, or None if it can.
 
     Checked before gunicorn starts: it ends a bad port in a traceback, retries a taken port or a
@@ -98,7 +99,7 @@ def preflight(host: str, port: int, db: str | None) -> str | None:
     from ..store import StoreError, open_store
 
     try:
-        open_store(db).close()
+        open_store(store, db).close()
     except StoreError as err:
         return str(err)
     return None
@@ -106,7 +107,7 @@ def preflight(host: str, port: int, db: str | None) -> str | None:
 
 def run(args) -> int:
     """Serve POST /alexa and GET /healthz until interrupted."""
-    problem = preflight(args.host, args.port, getattr(args, "db", None))
+    problem = preflight(args.host, args.port, getattr(args, "db", None), getattr(args, "store", None))
     if problem:
         print(f"closer serve: {problem}", file=sys.stderr)
         return 2

@@ -23,6 +23,6 @@ def test_lambda_handler_answers_a_launch(monkeypatch):
 
     monkeypatch.setattr(lambda_handler, "_SKILL", None)
     monkeypatch.setattr(app_module, "_load_engine", lambda: SeededEngine())
-    monkeypatch.setattr(app_module, "_open_store", lambda db: MemoryStore())
+    monkeypatch.setattr(app_module, "_open_store", lambda db, url=None: MemoryStore())
     reply = lambda_handler.handler(envelope(), None)
     assert reply["version"] == "1.0" and "outputSpeech" in reply["response"]

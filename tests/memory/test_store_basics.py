@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-import skill.store as store_mod
+import skill.stores.sqlite as store_mod
 from skill.store import MIGRATIONS, Store, StoreError
 
 from .conftest import closer
