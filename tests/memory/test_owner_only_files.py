@@ -50,7 +50,8 @@ def test_a_live_session_keeps_the_database_wal_and_shm_owner_only_in_an_owner_on
         # when its last connection closes, so this is when they exist and could leak.
         files = {p.name: mode(p) for p in folder.iterdir()}
         assert mode(folder) == 0o700
-        assert files == {"closer.db": 0o600, "closer.db-wal": 0o600, "closer.db-shm": 0o600}
+        # closer.db-writer is the writers' queue (a lock file taken before BEGIN IMMEDIATE).
+        assert files == {"closer.db": 0o600, "closer.db-wal": 0o600, "closer.db-shm": 0o600, "closer.db-writer": 0o600}
     finally:
         proc.stdin.close()
         proc.wait(timeout=60)
