@@ -160,11 +160,11 @@ class EngineDriver:
         self.seed = seed
         self.state: dict | None = None
 
-    tz: str | None = None  # the couple's time zone (a transcript's `tz`); None: UTC
+    tz: str | None = None  # the couple's time zone (a transcript's `tz`); None: UTC, as the text driver's machine
 
     def _step(self, event: dict) -> dict:
         memory = self.store.load(self.household)
-        event = {"seed": self.seed, "locale": "en-US", **({"tz": self.tz} if self.tz else {}), **event}
+        event = {"seed": self.seed, "locale": "en-US", "tz": self.tz or "UTC", **event}
         self.state, out = self.engine.step(self.state, event, memory)
         json.dumps(self.state)  # state must stay plain JSON at every step
         if out["effects"]:

@@ -105,3 +105,11 @@ def test_saying_we_live_apart_lets_call_questions_in_and_is_remembered():
         memory, asked = _checkin(engine, memory, seed)
         seen += asked
     assert any(assumes_call(questions[q]) for q in seen)
+
+
+def test_without_a_time_zone_the_words_do_not_guess_the_time_of_day():
+    engine = load_engine()
+    _, out = engine.step(None, {"type": "launch", "now": T0}, new_memory())
+    assert "today's check in" in out["say"] and "tonight" not in out["say"]
+    _, out = engine.step(None, {"type": "launch", "now": T0, "tz": "UTC"}, new_memory())
+    assert "tonight's check in" in out["say"]  # 20:00 where the couple is
