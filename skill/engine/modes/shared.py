@@ -34,8 +34,11 @@ def list_exercises(turn, slots: dict) -> None:
 
 def list_page(turn, start: int) -> None:
     """Say one page of exercise names; "next" (in the menu) goes on from where it stopped."""
-    titles = [a.title for a in turn.content.activities().values()]
-    titles = [(t[4:] if t.lower().startswith("the ") else t).lower() for t in titles]
+    articles = set(turn.phrases.words("article_words"))  # "the listening exercise" is listed as "listening exercise"
+    titles = []
+    for title in (a.title.lower() for a in turn.content.activities().values()):
+        first, _, rest = title.partition(" ")
+        titles.append(rest if first in articles and rest else title)
     size = turn.settings.list_page
     page = turn.words.spoken_list(titles[start:start + size])
     if len(titles) <= size:
