@@ -155,22 +155,8 @@ def trim(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarray:
 
 
 def system_phrases(root: Path | None = None) -> list[str]:
-    """Every sentence of the fixed system phrases (prompts/system), placeholders left out."""
-    import yaml
-
-    root = root or Path(__file__).resolve().parent.parent / "prompts" / "system"
-    out: list[str] = []
-    for path in sorted(root.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        for variants in (data.get("phrases") or {}).values():
-            for text in variants if isinstance(variants, list) else [variants]:
-                for sentence in sentences(str(text)):
-                    if not _PLACEHOLDER.search(sentence) and sentence not in out:
-                        out.append(sentence)
-    return out
+    """Every fixed sentence of the system phrases (prompts/system), placeholders left out."""
+    return fixed_lines(root or Path(__file__).resolve().parent.parent / "prompts" / "system")
 
 
 class Voice:
@@ -251,7 +237,8 @@ class Voice:
 
     def render_text(self, text: str, pace=0) -> np.ndarray:
         """One sentence as mono int16 at `self.rate` (from the cache when it was rendered before)."""
-        return np.concatenate(list(self._sentence(text, self.settings_for(pace))))
+        chunks = list(self._sentence(text, self.settings_for(pace)))
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
     def _pieces(self, text: str, first: bool) -> list[str]:
         """What the engine renders at once: a whole sentence, or for Piper its clauses; a reply's
@@ -270,6 +257,10 @@ class Voice:
                   after: np.ndarray | None = None) -> Iterator[np.ndarray]:
         """One sentence as chunks: whole from the cache, else piece by piece as rendered (then cached
         whole); `after` (a pause) is added to its last chunk."""
+        if not _WORD.search(text):  # punctuation alone: nothing to pronounce
+            if after is not None:
+                yield after
+            return
         cached = self.cached(text, settings)
         if cached is not None:
             self.stats["cached"] += 1
@@ -352,7 +343,8 @@ class Voice:
                 if stop is not None and stop.is_set():
                     return rendered
                 settings = self.current if level is None else self.settings_for(level)
-                if self._cache_path(text, settings["wpm"]) is not None and self.cached(text, settings) is None:
+                path = self._cache_path(text, settings["wpm"])
+                if path is not None and not path.exists():
                     self._wait_for_replies(stop)
                     try:
                         self.render_text(text, settings)
