@@ -37,7 +37,7 @@ def run(args) -> int:
     from .companion import Companion
 
     try:
-        companion = Companion.open(args.db)
+        companion = Companion.open(getattr(args, "store", None) or args.db)
     except StoreError as err:
         print(f"closer local: {err}", file=sys.stderr)
         return 1

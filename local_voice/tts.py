@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from local_voice.wavio import Audio, WavError, read_wav, write_wav
+from skill.private_files import private_dir, private_file
 
 DEFAULT_WPM = 150            # a calm rate, words a minute within sentences (pauses come on top)
 # espeak-ng speaks faster than its nominal rate: at 120 it says 147 words a minute and at 165
@@ -124,8 +125,6 @@ class Speaker:
                 self._render_to_file(text, path)
             audio = _read_native(path)
         if cached is not None:
-            from .owner_only import private_dir, private_file
-
             private_dir(cached.parent)
             part = cached.with_suffix(f".{os.getpid()}.part")
             write_wav(part, audio.samples, audio.rate)

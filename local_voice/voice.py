@@ -227,7 +227,7 @@ class Voice:
         if path is None:
             return
         try:
-            from .owner_only import private_dir, write_private
+            from skill.private_files import private_dir, write_private
 
             private_dir(path.parent.parent)
             private_dir(path.parent)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .models import download, sha256_of
-from .owner_only import private_dir, private_file
+from skill.private_files import private_dir, private_file
 
 ENV_URL = "CLOSER_VOICES_URL"
 BASE_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/v1.0.0/"

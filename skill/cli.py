@@ -14,9 +14,15 @@ import sys
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="where households are kept: a path or sqlite:///path (SQLite), or "
+        "dynamodb://TABLE?endpoint=URL&region=REGION (default: $CLOSER_STORE, else --db)",
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH",
-        help="SQLite database file (default: $CLOSER_DB, else the user data directory)",
+        help="SQLite database file, an alias of --store PATH (default: $CLOSER_DB, else the user data directory)",
     )
 
 
@@ -113,7 +119,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="print everything kept, as JSON", description="Print every record kept in the database as JSON.")
     _db_arg(export)
+    export.add_argument("--out", metavar="FILE", help="write to FILE (owner-only, mode 600) instead of printing")
     export.set_defaults(func=_lazy("skill.store_cli:run_export"))
+
+    store = sub.add_parser("store", help="manage the household store", description="Manage the household store.")
+    store_sub = store.add_subparsers(dest="store_command", metavar="ACTION")
+    create = store_sub.add_parser("create", help="create the store (a DynamoDB table, on-demand billing) if missing",
+                                  description="Create the store named by --store if it is missing: a DynamoDB table "
+                                  "(partition key h, sort key p, on-demand billing) or a SQLite file.")
+    _db_arg(create)
+    create.set_defaults(func=_lazy("skill.store_cli:run_create"))
+    store.set_defaults(func=lambda args: (store.print_help(), 2)[1])
+
+    lam = sub.add_parser("lambda-package", help="build a zip for AWS Lambda", description="Build a deployable AWS Lambda "
+                         "zip: the skill, its content and its dependencies as wheels for the Lambda platform "
+                         "(no audio or recognition). Handler: skill.alexa.lambda_handler.handler.")
+    lam.add_argument("--out", required=True, metavar="FILE.zip")
+    lam.add_argument("--python-version", default="3.12", metavar="X.Y", help="the Lambda runtime's Python (default 3.12)")
+    lam.add_argument("--arch", choices=["x86_64", "arm64"], default="x86_64", help="the Lambda architecture (default x86_64)")
+    lam.set_defaults(func=_lazy("skill.alexa.lambda_package:run"))
 
     return parser
 

@@ -49,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
         clock=deps.clock,
     )
     max_body = int(config.get("max_body", MAX_BODY_BYTES))
-    if not verifier.verify_signature:
+    if not verifier.verify_signature and not config.get("lambda"):  # Lambda: Alexa invokes the function itself
         log.warning("request verification is OFF (--no-verify): development only")
 
     @app.get("/healthz")
@@ -118,7 +118,7 @@ def _build_skill(config: dict):
     from .turn import Deps
 
     engine = config.get("engine") or _load_engine()
-    store = config.get("store") or _open_store(config.get("db"))
+    store = config.get("store") or _open_store(config.get("db"), config.get("store_url"))
     catalog = config.get("catalog") or _catalog_for(engine)
     deps = Deps(
         engine=engine,
@@ -136,10 +136,10 @@ def _load_engine():
     return load_engine()
 
 
-def _open_store(db):
-    from skill.store import Store, default_db_path
+def _open_store(db, url=None):
+    from skill.stores import open_store
 
-    return Store(default_db_path(db))
+    return open_store(url, db)
 
 
 def _catalog_for(engine):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import sys
 
 from gunicorn.app.base import BaseApplication
@@ -18,6 +20,7 @@ def config_from_args(args) -> dict:
         "trust_roots": getattr(args, "trust_roots", None),
         "cert_cache": getattr(args, "cert_cache", None),
         "db": getattr(args, "db", None),
+        "store_url": getattr(args, "store", None),
     }
 
 
@@ -73,8 +76,41 @@ class SkillServer(BaseApplication):
         return app
 
 
+def preflight(host: str, port: int, db: str | None, store: str | None = None) -> str | None:
+    """Why `closer serve` cannot start, in one line, or None if it can.
+
+    Checked before gunicorn starts: it ends a bad port in a traceback, retries a taken port or a
+    bad host for five seconds, and a database that cannot open would fail every worker's boot."""
+    if not 0 < port < 65536:
+        return f"--port must be a number from 1 to 65535, not {port}"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as err:
+        return f"--host {host!r} is not a name or address this machine can use ({getattr(err, 'strerror', None) or err})"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(address)
+        except OSError as err:
+            reasons = {errno.EADDRINUSE: f"port {port} on {host} is already in use (is another server running?)",
+                       errno.EADDRNOTAVAIL: f"--host {host} is not an address of this machine",
+                       errno.EACCES: f"port {port} needs administrator rights; choose one above 1023"}
+            return reasons.get(err.errno, f"cannot listen on {host}:{port}: {err.strerror or err}")
+    from ..store import StoreError, open_store
+
+    try:
+        open_store(store, db).close()
+    except StoreError as err:
+        return str(err)
+    return None
+
+
 def run(args) -> int:
     """Serve POST /alexa and GET /healthz until interrupted."""
+    problem = preflight(args.host, args.port, getattr(args, "db", None), getattr(args, "store", None))
+    if problem:
+        print(f"closer serve: {problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s %(message)s")
     config = config_from_args(args)
     if not config["verify"]:

@@ -18,8 +18,11 @@ def human_report(report: dict) -> str:
               f"(target about {style['target_average']}), longest {style['longest_sentence']} "
               f"(at most {style['max_sentence_length']})"]
     orig = report["originality"]
-    lines.append(f"Originality: {orig.get('strings', 0)} strings against {orig['seed_files']} seed files "
-                 f"in {orig['seeds']}")
+    if orig.get("skipped"):
+        lines.append(f"Originality: {orig['skipped']}")
+    else:
+        lines.append(f"Originality: {orig.get('strings', 0)} strings against {orig['seed_files']} seed files "
+                     f"in {orig['seeds']}")
     lines += ["", "Requirements:"]
     lines += [f"  {'pass' if r['ok'] else 'FAIL'}  {r['description']}: {r['detail']}" for r in report["requirements"]]
     for title, items in (("Errors", report["errors"]), ("Warnings", report["warnings"])):

@@ -52,10 +52,16 @@ def test_shared_run_found_whatever_the_case_and_punctuation(make_prompts, tmp_pa
     assert len(findings) == 1 and "it's the small daily things that build a" in findings[0].message
 
 
-def test_missing_seeds_folder_is_reported_clearly(make_prompts, tmp_path, monkeypatch):
+def test_missing_seeds_folder_skips_the_check_and_says_so(make_prompts, tmp_path, monkeypatch):
     missing = tmp_path / "no-seeds-here"
     monkeypatch.setenv("CLOSER_SEEDS", str(missing))
     findings, summary = check_originality(make_prompts({"decks/a.yaml": "text: Hello.\n"}))
-    assert len(findings) == 1 and findings[0].severity == "error"
-    assert "seeds folder not found" in findings[0].message and str(missing) in findings[0].message
-    assert summary["seed_files"] == 0
+    assert findings == [] and summary["seed_files"] == 0
+    assert summary["skipped"].startswith("skipped") and str(missing) in summary["skipped"]
+
+
+def test_an_empty_seeds_folder_is_still_an_error(make_prompts, tmp_path):
+    empty = tmp_path / "seeds"
+    empty.mkdir()
+    findings, _ = check_originality(make_prompts({"decks/a.yaml": "text: Hello.\n"}), empty)
+    assert len(findings) == 1 and findings[0].severity == "error" and "empty" in findings[0].message

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-import skill.store as store_mod
+import skill.stores.sqlite as store_mod
 from skill.store import MIGRATIONS, Store, StoreError
 
 from .conftest import closer
@@ -64,13 +64,12 @@ def test_a_failing_migration_leaves_no_half_applied_version(db, monkeypatch):
     store.close()
 
 
-def test_a_path_in_a_missing_directory_works(tmp_path):
+def test_a_path_in_a_missing_directory_is_an_error_and_creates_nothing(tmp_path):
     path = tmp_path / "not" / "there" / "yet" / "closer.db"
-    store = Store(path)
-    store.apply("h", [{"op": "names", "names": ["ana", "ben"]}])
-    store.close()
-    assert path.exists()
-    assert Store(path).load("h")["names"] == ["ana", "ben"]
+    with pytest.raises(StoreError) as caught:
+        Store(path)
+    assert f"the folder {path.parent} does not exist" in str(caught.value)
+    assert not (tmp_path / "not").exists()  # a typo in --db makes no tree of folders
 
 
 @pytest.mark.parametrize("kind", ["parent_is_a_file", "path_is_a_directory", "not_a_database"])
