@@ -9,7 +9,8 @@ names); `prerender` fills that cache with every fixed line of prompts/ (`fixed_l
 the background after start-up or with `closer voices warm`, so most replies start from disk.
 
 Calm speech: the rate comes from the engine's `pace_settings` (words a minute, and a scale
-for pauses), and sentences are separated by real silence (`SENTENCE_PAUSE`), scaled the same.
+for pauses; for a bare `pace` level, the engine's table), and sentences are separated by
+real silence (`SENTENCE_PAUSE`), scaled the same.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ import numpy as np
 from .tts import DEFAULT_WPM, SpeechError, default_cache_dir, open_speaker
 
 RATE = 16000
-PACE_STEP = 0.12      # each "slower"/"faster" changes the speaking rate by about an eighth
-PAUSE_STEP = 0.2      # ... and the pauses between sentences by a fifth, the other way
 SENTENCE_PAUSE = 0.5  # seconds of silence between sentences at pause scale 1
 COMMA_PAUSE = 0.15    # between the pieces of a sentence rendered in pieces
 SPLIT_WORDS = 8       # a reply's first sentence longer than this starts with its words up to a comma
@@ -39,7 +38,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 _WORD = re.compile(r"[\w']+")
 
-__all__ = ["RATE", "PACE_STEP", "Voice", "SpeechError", "sentences", "silence", "tone", "system_phrases",
+__all__ = ["RATE", "Voice", "SpeechError", "sentences", "silence", "tone", "system_phrases",
            "fixed_lines", "pace_settings"]
 
 
@@ -121,8 +120,12 @@ def pace_settings(out: dict | None, base_wpm: float = DEFAULT_WPM) -> dict:
 
 
 def level_settings(level: int, base_wpm: float = DEFAULT_WPM) -> dict:
-    return {"wpm": round(base_wpm * (1 + PACE_STEP * level), 1),
-            "pause_scale": round(max(0.4, 1 - PAUSE_STEP * level), 2)}
+    """The engine's settings for a pace level (skill/engine/settings.py: one table for every front end),
+    scaled when a caller asks for another base rate than the engine's level 0."""
+    from skill.engine.settings import SETTINGS
+
+    pace, normal = SETTINGS.pace(level), SETTINGS.pace(0)
+    return {"wpm": round(pace.wpm * float(base_wpm) / normal.wpm, 1), "pause_scale": float(pace.pause_scale)}
 
 
 def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
