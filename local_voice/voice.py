@@ -16,7 +16,9 @@ real silence (`SENTENCE_PAUSE`), scaled the same.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sys
 import threading
 import time
 from pathlib import Path
@@ -221,9 +223,25 @@ class Voice:
         return samples.astype(np.int16, copy=False) if len(samples) else None
 
     def _synthesize(self, text: str, wpm: float) -> np.ndarray:
-        audio = self.speaker(wpm).render(text, rate_hz=self.rate)
+        try:
+            audio = self.speaker(wpm).render(text, rate_hz=self.rate)
+        except SpeechError as exc:
+            if not self._fall_back(exc):
+                raise
+            audio = self.speaker(wpm).render(text, rate_hz=self.rate)
         self.stats["rendered"] += 1
         return trim(audio.samples, self.rate)
+
+    def _fall_back(self, why: Exception) -> bool:
+        """Piper chosen by default but unable to run here (no onnxruntime for this CPU, too little
+        memory): say so once and speak with espeak-ng rather than not at all. An explicit voice stays."""
+        if self.info.engine != "piper" or self.voice or os.environ.get("CLOSER_VOICE"):
+            return False
+        print(f"closer: the Piper voice could not speak ({why}); speaking with espeak-ng instead", file=sys.stderr)
+        self.voice = "espeak"
+        self._speakers.clear()
+        self.info = self.speaker(self.wpm).info
+        return True
 
     def _store(self, text: str, wpm: float, samples: np.ndarray) -> None:
         path = self._cache_path(text, wpm)
@@ -363,4 +381,9 @@ class Voice:
 
     def warm_up(self) -> None:
         """Start the speech engine now (its first start costs far more than a sentence)."""
-        self.speaker(self.wpm).warm_up()
+        try:
+            self.speaker(self.wpm).warm_up()
+        except SpeechError as exc:
+            if not self._fall_back(exc):
+                raise
+            self.speaker(self.wpm).warm_up()
