@@ -168,11 +168,15 @@ class Voice:
     """Renders outputs with one speech engine; rendered sentences are cached unless they hold the couple's names.
 
     `voice`: a voice name (None: the active one, Piper when installed), `base_rate`: the calm
-    default in words a minute, `rate`: the output sample rate (None: the voice's own)."""
+    default in words a minute, `rate`: the output sample rate (None: the voice's own), `live`:
+    replies are played while they render (see below)."""
 
     def __init__(self, voice: str | None = None, base_rate: float | None = None, cache: bool = True,
-                 cache_dir: str | Path | None = None, rate: int | None = RATE):
+                 cache_dir: str | Path | None = None, rate: int | None = RATE, live: bool = False):
         self.voice = voice
+        # live: replies are heard as they render, so right after a pace change Piper's running process
+        # stands in at the old pace while the new one loads; files and the cache always get the asked pace.
+        self.live = live
         self.wpm = float(base_rate or DEFAULT_WPM)
         self._speakers: dict[float, object] = {}
         first = self.speaker(self.wpm)  # raises SpeechError for an unknown voice
@@ -222,15 +226,23 @@ class Voice:
             return None
         return samples.astype(np.int16, copy=False) if len(samples) else None
 
-    def _synthesize(self, text: str, wpm: float) -> np.ndarray:
+    def _render(self, text: str, wpm: float, live: bool):
+        speaker = self.speaker(wpm)
+        if live and hasattr(speaker, "render_live"):
+            return speaker.render_live(text, rate_hz=self.rate)
+        return speaker.render(text, rate_hz=self.rate), True
+
+    def _synthesize(self, text: str, wpm: float, live: bool = False) -> tuple[np.ndarray, bool]:
+        """(samples, exact): a live reply right after a pace change may come at the old pace (not exact)
+        rather than wait for Piper to load at the new one."""
         try:
-            audio = self.speaker(wpm).render(text, rate_hz=self.rate)
+            audio, exact = self._render(text, wpm, live)
         except SpeechError as exc:
             if not self._fall_back(exc):
                 raise
-            audio = self.speaker(wpm).render(text, rate_hz=self.rate)
+            audio, exact = self._render(text, wpm, live)
         self.stats["rendered"] += 1
-        return trim(audio.samples, self.rate)
+        return trim(audio.samples, self.rate), exact
 
     def _fall_back(self, why: Exception) -> bool:
         """Piper chosen by default but unable to run here (no onnxruntime for this CPU, too little
@@ -275,9 +287,9 @@ class Voice:
         return parts
 
     def _sentence(self, text: str, settings: dict, first: bool = False,
-                  after: np.ndarray | None = None) -> Iterator[np.ndarray]:
+                  after: np.ndarray | None = None, live: bool = False) -> Iterator[np.ndarray]:
         """One sentence as chunks: whole from the cache, else piece by piece as rendered (then cached
-        whole); `after` (a pause) is added to its last chunk."""
+        whole when at the asked pace); `after` (a pause) is added to its last chunk."""
         if not _WORD.search(text):  # punctuation alone: nothing to pronounce
             if after is not None:
                 yield after
@@ -289,14 +301,15 @@ class Voice:
             return
         wpm = settings["wpm"]
         parts = self._pieces(text, first)
-        rendered = []
+        rendered, exact = [], True
         for i, part in enumerate(parts):
-            chunk = self._synthesize(part, wpm)
+            chunk, at_pace = self._synthesize(part, wpm, live)
+            exact = exact and at_pace
             last = i + 1 == len(parts)
             if not last:
                 chunk = np.concatenate([chunk, silence(COMMA_PAUSE * settings["pause_scale"], self.rate)])
             rendered.append(chunk)
-            if last:
+            if last and exact:
                 self._store(text, wpm, np.concatenate(rendered))
             yield np.concatenate([chunk, after]) if (last and after is not None) else chunk
 
@@ -329,7 +342,7 @@ class Voice:
             for i, (kind, value) in enumerate(pieces):
                 if kind == "text":
                     followed = i + 1 < len(pieces) and pieces[i + 1][0] == "text"
-                    yield from self._sentence(value, settings, first, gap if followed else None)
+                    yield from self._sentence(value, settings, first, gap if followed else None, live=self.live)
                     first = False
                 elif kind == "pause":
                     yield silence(value, self.rate)

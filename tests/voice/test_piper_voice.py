@@ -215,3 +215,22 @@ def test_a_piper_voice_that_cannot_run_falls_back_to_espeak(tmp_path, monkeypatc
     samples = voice.render({"segments": [{"type": "text", "text": "Welcome back."}]})
     assert len(samples) > 0.3 * 16000 and voice.info.engine == "espeak"
     assert "speaking with espeak-ng instead" in capsys.readouterr().err
+
+
+@needs_piper
+def test_after_slower_the_running_voice_stands_in_until_the_new_pace_is_loaded(tmp_path):
+    from local_voice.piper_process import PiperProcess
+    from local_voice.voice import Voice
+
+    PiperProcess.close_shared()
+    voice = Voice(cache_dir=tmp_path, live=True)
+    text = {"segments": [{"type": "text", "text": "Take your time, there is no rush."}]}
+    calm = voice.render(text)  # starts piper at the calm pace and waits for it: nothing stands in yet
+    at_once = voice.render({**text, "pace": -2})  # a new pace: the running process answers at once
+    assert PiperProcess._pending is not None, "the slower process is loading in the background"
+    assert abs(len(at_once) - len(calm)) < 0.05 * len(calm), "said at the old pace meanwhile"
+    assert len(list((tmp_path / "pcm16k").iterdir())) == 1, "a stand-in rendering is not cached as the slow pace"
+    assert PiperProcess._pending.ready.wait(120)
+    slow = voice.render({**text, "pace": -2})
+    assert len(slow) > 1.15 * len(calm) and PiperProcess._shared.scale > 2.0
+    assert len(list((tmp_path / "pcm16k").iterdir())) == 2
