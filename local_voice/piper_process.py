@@ -114,7 +114,7 @@ class PiperProcess:
                 try:
                     message = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
                 except queue.Empty:
-                    self.close()
+                    self._close()  # the lock is held here
                     raise PiperError("piper did not answer in time") from None
                 if message is None:
                     raise PiperError(self._why_ended())
@@ -124,13 +124,13 @@ class PiperProcess:
                 self.recent.append(message.strip())
             self.started = True
             self.ready.set()
-        path = Path(found.group(1))
-        try:
-            return read_wav(path, rate_hz) if rate_hz else _read_native(path)
-        except (OSError, WavError) as exc:
-            raise PiperError(f"piper's audio could not be read ({exc})") from None
-        finally:
-            path.unlink(missing_ok=True)
+            path = Path(found.group(1))
+            try:  # still under the lock: close() waits for this, so the folder outlives the read
+                return read_wav(path, rate_hz) if rate_hz else _read_native(path)
+            except (OSError, WavError) as exc:
+                raise PiperError(f"piper's audio could not be read ({exc})") from None
+            finally:
+                path.unlink(missing_ok=True)
 
     def _why_ended(self) -> str:
         try:
@@ -148,6 +148,15 @@ class PiperProcess:
         return f"piper stopped (exit {self.proc.returncode}){': ' + last[-200:] if last else ''}"
 
     def close(self) -> None:
+        """End the process once a sentence it is rendering has been read."""
+        held = self.lock.acquire(timeout=RENDER_TIMEOUT)
+        try:
+            self._close()
+        finally:
+            if held:
+                self.lock.release()
+
+    def _close(self) -> None:
         try:
             if self.proc.stdin:
                 self.proc.stdin.close()  # piper ends when its input does
@@ -212,20 +221,6 @@ class PiperProcess:
                     process.close()
             cls._shared = cls._pending = None
 
-    @classmethod
-    def peak_rss_mb(cls) -> float | None:
-        """The running process's peak resident memory (Linux), for the benchmarks."""
-        current = cls._shared
-        if current is None or not current.alive:
-            return None
-        try:
-            for line in Path(f"/proc/{current.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-        except OSError:
-            return None
-        return None
-
 
 def _close_at_exit() -> None:
     try:
@@ -279,10 +274,3 @@ class PiperSpeaker:
     def warm_up(self) -> None:
         """Start piper and load the voice now, before the first reply needs it."""
         self.render("Okay.")
-
-
-def have_piper_voice() -> bool:
-    from . import voices
-
-    return voices.piper_installed() and any(v.engine == "piper" for v in voices.installed())
-
