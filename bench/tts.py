@@ -102,6 +102,9 @@ def bench_piper(rounds: int) -> None:
 
     plain = [first_sample_ms(voice, reply(PLAIN_12)) for _ in range(rounds)]
     named = [first_sample_ms(voice, reply(NAMED_12.format(a=a, b=b))) for a, b in NAMES[:rounds]]
+    short = [first_sample_ms(voice, reply(f"{a}, you go first. Take your time.")) for a, _ in NAMES[:rounds]]
+    line("first sample, a turn line with a name ('Sam, you go first.')", statistics.median(short), "ms",
+         GOALS["first_ms"])
     line("first sample, 12-word sentence not cached (median)", statistics.median(plain), "ms", GOALS["first_ms"])
     line("first sample, 12 words opening with a name and comma (median)", statistics.median(named), "ms",
          GOALS["first_ms"])
