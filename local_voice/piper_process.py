@@ -9,8 +9,10 @@ through pipes and files, as a program shares them with `espeak-ng` or `sox`.
 
 One process loads the voice once (about a second here) and then renders a short sentence
 in a few hundred milliseconds. Piper's speaking rate (its length scale) is fixed when the
-program starts, so a new pace starts a new process; only one is kept (each holds the
-model, about 250 MB), and pace changes are rare (a "slower" now and then).
+program starts, so a new pace needs a new process. Loading one takes seconds on a busy Pi,
+and the reply to "slower" should not wait for it: while it loads, the running process
+stands in at the old pace for live replies (which are then not cached), and it is closed
+once the new one is ready. Cache filling (`exact`) waits for the right pace instead.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def speakable(text: str) -> str:
 class PiperProcess:
     """One running `python -m piper` for a voice at one length scale."""
 
-    _shared: "PiperProcess | None" = None
+    _shared: "PiperProcess | None" = None    # the process that renders now
+    _pending: "PiperProcess | None" = None   # a process at a new pace, loading
     _shared_lock = threading.Lock()
 
     def __init__(self, voice: VoiceInfo, scale: float):
@@ -81,6 +84,7 @@ class PiperProcess:
         self.recent: deque[str] = deque(maxlen=8)  # piper's last messages, for an error
         self.lock = threading.Lock()
         self.started = False
+        self.ready = threading.Event()  # it has rendered: the voice is loaded
         threading.Thread(target=self._read_stderr, name="closer-piper-log", daemon=True).start()
 
     def _read_stderr(self) -> None:
@@ -110,7 +114,7 @@ class PiperProcess:
                 try:
                     message = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
                 except queue.Empty:
-                    self.close()
+                    self._close()  # the lock is held here
                     raise PiperError("piper did not answer in time") from None
                 if message is None:
                     raise PiperError(self._why_ended())
@@ -119,13 +123,14 @@ class PiperProcess:
                     break
                 self.recent.append(message.strip())
             self.started = True
-        path = Path(found.group(1))
-        try:
-            return read_wav(path, rate_hz) if rate_hz else _read_native(path)
-        except (OSError, WavError) as exc:
-            raise PiperError(f"piper's audio could not be read ({exc})") from None
-        finally:
-            path.unlink(missing_ok=True)
+            self.ready.set()
+            path = Path(found.group(1))
+            try:  # still under the lock: close() waits for this, so the folder outlives the read
+                return read_wav(path, rate_hz) if rate_hz else _read_native(path)
+            except (OSError, WavError) as exc:
+                raise PiperError(f"piper's audio could not be read ({exc})") from None
+            finally:
+                path.unlink(missing_ok=True)
 
     def _why_ended(self) -> str:
         try:
@@ -143,6 +148,15 @@ class PiperProcess:
         return f"piper stopped (exit {self.proc.returncode}){': ' + last[-200:] if last else ''}"
 
     def close(self) -> None:
+        """End the process once a sentence it is rendering has been read."""
+        held = self.lock.acquire(timeout=RENDER_TIMEOUT)
+        try:
+            self._close()
+        finally:
+            if held:
+                self.lock.release()
+
+    def _close(self) -> None:
         try:
             if self.proc.stdin:
                 self.proc.stdin.close()  # piper ends when its input does
@@ -152,39 +166,60 @@ class PiperProcess:
             self.proc.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    # -- the one shared process
+    def matches(self, voice: VoiceInfo, scale: float) -> bool:
+        return self.voice.model == voice.model and self.scale == scale
+
+    def _warm(self) -> None:
+        try:
+            self.render("Okay.")
+        except PiperError:
+            pass  # it ended: the next request starts another
+
+    # -- the shared process
     @classmethod
-    def shared(cls, voice: VoiceInfo, scale: float) -> "PiperProcess":
-        """The running process for this voice and scale, starting it (and ending any other) when needed."""
-        with cls._shared_lock:
-            current = cls._shared
-            if current is not None and current.alive and current.voice.model == voice.model and current.scale == scale:
-                return current
-            if current is not None:
-                current.close()
-            cls._shared = cls(voice, scale)
-            return cls._shared
+    def shared(cls, voice: VoiceInfo, scale: float, stand_in: bool = False) -> "PiperProcess":
+        """The process to render with for this voice and scale. With stand_in, a running process
+        at another scale of the same voice is returned while the right one loads in the background."""
+        while True:
+            with cls._shared_lock:
+                current, pending = cls._shared, cls._pending
+                if pending is not None and pending.ready.is_set() and pending.alive:
+                    if current is not None:
+                        threading.Thread(target=current.close, name="closer-piper-close", daemon=True).start()
+                    cls._shared, cls._pending = pending, None
+                    current, pending = pending, None
+                if current is not None and current.alive and current.matches(voice, scale):
+                    return current
+                usable = current is not None and current.alive and current.ready.is_set() \
+                    and current.voice.model == voice.model
+                wanted = pending is not None and pending.alive and pending.matches(voice, scale)
+                if stand_in and usable:
+                    if not wanted:
+                        if pending is not None:
+                            pending.close()
+                        cls._pending = cls(voice, scale)
+                        threading.Thread(target=cls._pending._warm, name="closer-piper-load", daemon=True).start()
+                    return current
+                if not wanted:
+                    for old in (current, pending):
+                        if old is not None:
+                            old.close()
+                    cls._pending = None
+                    cls._shared = cls(voice, scale)
+                    return cls._shared
+            pending.ready.wait(START_TIMEOUT)  # outside the lock: the loading one is promoted above
+            if not pending.ready.is_set():
+                with cls._shared_lock:
+                    pending.close()
+                    cls._pending = None if cls._pending is pending else cls._pending
 
     @classmethod
     def close_shared(cls) -> None:
         with cls._shared_lock:
-            if cls._shared is not None:
-                cls._shared.close()
-                cls._shared = None
-
-    @classmethod
-    def peak_rss_mb(cls) -> float | None:
-        """The running process's peak resident memory (Linux), for the benchmarks."""
-        current = cls._shared
-        if current is None or not current.alive:
-            return None
-        try:
-            for line in Path(f"/proc/{current.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-        except OSError:
-            return None
-        return None
+            for process in (cls._shared, cls._pending):
+                if process is not None:
+                    process.close()
+            cls._shared = cls._pending = None
 
 
 def _close_at_exit() -> None:
@@ -217,14 +252,19 @@ class PiperSpeaker:
         self.native_rate = voice.sample_rate
 
     def render(self, text: str, rate_hz: int | None = None, cache: bool = False) -> Audio:
+        return self.render_live(text, rate_hz, stand_in=False)[0]
+
+    def render_live(self, text: str, rate_hz: int | None = None, stand_in: bool = True) -> tuple[Audio, bool]:
+        """(audio, exact): with stand_in, right after a pace change the audio may come at the old
+        pace while piper loads at the new one; exact says whether it is at this speaker's pace."""
         from .tts import SpeechError
 
         if not speakable(text):
             raise SpeechError("nothing to say")
         for attempt in (1, 2):
-            process = PiperProcess.shared(self.info, self.scale)
+            process = PiperProcess.shared(self.info, self.scale, stand_in)
             try:
-                return process.render(text, rate_hz)
+                return process.render(text, rate_hz), process.scale == self.scale
             except PiperError as exc:
                 if attempt == 2 or process.alive:
                     raise SpeechError(str(exc)) from None
@@ -234,10 +274,3 @@ class PiperSpeaker:
     def warm_up(self) -> None:
         """Start piper and load the voice now, before the first reply needs it."""
         self.render("Okay.")
-
-
-def have_piper_voice() -> bool:
-    from . import voices
-
-    return voices.piper_installed() and any(v.engine == "piper" for v in voices.installed())
-

@@ -30,7 +30,7 @@ from pathlib import Path
 from local_voice.wavio import Audio, WavError, read_wav, write_wav
 from skill.private_files import private_dir, private_file
 
-DEFAULT_WPM = 150            # a calm rate, words a minute within sentences (pauses come on top)
+DEFAULT_WPM = 145            # a calm rate, words a minute within sentences (pauses come on top); the engine's level 0
 # espeak-ng speaks faster than its nominal rate: at 120 it says 147 words a minute and at 165
 # about 185 to 210 (measured on whole sentences, bench/tts.py), so its rate is scaled down.
 ESPEAK_RATE_PER_WPM = 0.81

