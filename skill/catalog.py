@@ -159,7 +159,9 @@ class Catalog:
         self._alexa: dict[str, list[str]] = {}
         self._slots_by_name = self._slot_names(intents)
         self.by_name = {i.name: i for i in self.intents}
-        entries = [(i.name, t) for i in self.intents for t in i.templates]
+        # Stop above all, then the other always-live intents: a tie never takes a stop away.
+        ranked = sorted(self.intents, key=lambda i: (i.name != "AMAZON.StopIntent", not i.always))
+        entries = [(i.name, t) for i in ranked for t in i.templates]
         known = {slot: values for slot, values in self._slots_by_name.items() if values is not None}
         self._matcher = tpl.Matcher(entries, self.rules, known, self.skip_words)
         opened = {slot for i in self.intents if i.open_templates for slot in i.slots}
@@ -238,7 +240,9 @@ class Catalog:
         out = []
         for example in (normalize(e) for e in _QUOTED.findall(intent.help)):
             found = example and self._matcher.match(example, [intent.name], exact_only=True)
-            if found and not found.slots:  # "start the listening exercise" stays a {slot} sample
+            if found:  # "start the listening exercise" becomes "start the {exercise}"
+                for slot, value in found.slots.items():
+                    example = re.sub(rf"\b{re.escape(value)}\b", "{" + slot + "}", example, count=1)
                 out.append(example)
         return out
 

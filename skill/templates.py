@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 _NON_WORD = re.compile(r"[^a-z0-9' ]+")
 _TOKEN = re.compile(r"\s+|[()\[\]|]|\{[^{}]*\}?|<[^<>]*>?|[^\s()\[\]|{}<>]+|[{}<>]")
-_WORD = re.compile(r"[a-z0-9']*[a-z0-9][a-z0-9']*")
+_WORD = re.compile(r"[a-z0-9][a-z0-9']*")  # "i'd", never "'d" alone
 _NAME = re.compile(r"\w[\w\- ]*")
 _FREE_SLOT_WORDS = 4  # a slot without known values (a first name) takes one to four words
 
@@ -145,7 +145,7 @@ class _Parser:
             else:
                 word = token.lower().replace("\u2019", "'")
                 if not _WORD.fullmatch(word):
-                    raise self.fail(f"{token!r} is not a word (lowercase letters, digits, apostrophes)")
+                    raise self.fail(f"{token!r} is not a word (lowercase letters and digits, apostrophes inside)")
                 items.append(Word(word))
         return Seq(tuple(items))
 
