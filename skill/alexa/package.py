@@ -174,9 +174,11 @@ def stale(out: Path, files: dict[str, str]) -> list[str]:
 def run(args) -> int:
     """Write the package (or, with --check, exit 1 when it is out of date)."""
     out = Path(getattr(args, "out", None) or "skill-package")
+    from skill.templates import TemplateError
+
     try:
         files = render_files()
-    except PackageError as err:
+    except (PackageError, TemplateError) as err:  # a bad template names its intent and text
         print(f"skill-package: {err}", file=sys.stderr)
         return 1
     if getattr(args, "check", False):
