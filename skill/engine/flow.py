@@ -125,8 +125,31 @@ def restore(turn) -> bool:
     begin(turn, json_copy(progress))
     turn.run.pop("saved_at", None)
     step = act.step_of(turn.content, turn.run)
-    turn.timer_was_live = step is not None and step.wait == "timed"  # the device may still be counting
+    timed = step is not None and step.wait == "timed"
+    turn.timer_was_live = timed  # the device may still be counting
+    timer = turn.run.get("timer")
+    if not timed:
+        turn.run["timer"] = None
+    elif timer and timer.get("left") is not None:
+        turn.state["mode"] = "paused"  # held when the last session ended: "resume" goes on with its time
     return True
+
+
+def on_timed_step(turn, progress: dict | None) -> bool:
+    """Whether saved progress stands on a timed step (its clock may be running on the device)."""
+    if not resumable(turn, progress) or "q" in progress["items"][progress["i"]]:
+        return False
+    step = act.step_of(turn.content, progress)
+    return step is not None and step.wait == "timed"
+
+
+def time_up_return(turn) -> None:
+    """A device timer's "time's up" brought the couple back: that turn is over, so on to the next step."""
+    restore(turn)
+    turn.state["mode"] = "running"
+    turn.run["answered"] = True
+    turn.run["timer"] = None
+    advance(turn, "thanks")
 
 
 def present(turn, again: bool = False) -> None:

@@ -21,8 +21,11 @@ from .conftest import SKILL_ID, envelope
 
 
 class StandIn(http.server.BaseHTTPRequestHandler):
+    """Amazon's Timers and Settings APIs, stood in: records every call, answers as the references describe."""
+
     calls: list = []
     fail = False
+    zone = "America/New_York"
 
     def _reply(self, status, payload=None):
         body = json.dumps(payload).encode() if payload is not None else b""
@@ -48,6 +51,8 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self._record()
+        if self.path.startswith("/v2/devices/") and self.path.endswith("/settings/System.timeZone"):
+            return self._reply(200, self.zone)  # the Settings API answers a bare JSON string
         self._reply(200, {"timers": [
             {"id": "t-on", "status": "ON", "duration": "PT3M", "createdTime": "2030-01-01T00:00:00Z", "updatedTime": "2030-01-01T00:00:00Z"},
             {"id": "t-paused", "status": "PAUSED", "duration": "PT3M", "createdTime": "2030-01-01T00:00:00Z", "updatedTime": "2030-01-01T00:00:00Z"},
@@ -84,6 +89,11 @@ def client(make_app, api):
     return make_app(api_client=TimeoutApiClient(timeout=3, verify=api["ca"])).test_client()
 
 
+def timer_calls() -> list:
+    """The recorded calls to the Timers API (the Settings API's time zone look-up is not one)."""
+    return [c for c in StandIn.calls if c["path"].startswith("/v1/alerts")]
+
+
 def _start(client, post, api, granted=True, attrs=None):
     env = envelope("IntentRequest", intent="StartExerciseIntent", slots={"exercise": "listening"},
                    attrs=attrs or {"engine": None}, new=False, api_endpoint=api["url"], granted=granted)
@@ -105,7 +115,7 @@ def test_iso_durations():
 def test_granted_creates_one_timer_per_cue(client, post, api):
     reply = _start(client, post, api)
     creates = [c for c in StandIn.calls if c["method"] == "POST" and c["path"] == "/v1/alerts/timers"]
-    assert [c["method"] for c in StandIn.calls][0] == "DELETE"  # old timers of this skill cleared first
+    assert [c["method"] for c in timer_calls()][0] == "DELETE"  # old timers of this skill cleared first
     assert len(creates) == 2
     warn, end = (c["body"] for c in creates)
     assert warn["duration"] == "PT2M30S"
@@ -143,7 +153,7 @@ def test_no_timer_running_means_no_timer_call(client, post, api):
     attrs = _say(client, post, api, "StartCheckInIntent", {"engine": None})["sessionAttributes"]
     StandIn.calls.clear()
     _say(client, post, api, "AMAZON.PauseIntent", attrs)
-    assert StandIn.calls == []
+    assert timer_calls() == []
 
 
 def test_stop_deletes_all_timers(client, post, api):
@@ -158,7 +168,7 @@ def test_without_permission_asks_by_voice_then_sets_timers_when_accepted(client,
     directive = reply["response"]["directives"][0]
     assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
     assert directive["payload"]["permissionScope"] == "alexa::alerts:timers:skill:readwrite"
-    assert not StandIn.calls
+    assert not timer_calls()
     answer = envelope("Connections.Response", attrs=reply["sessionAttributes"], new=False, api_endpoint=api["url"], granted=True,
                       extra_request={"name": "AskFor", "status": {"code": "200", "message": "OK"},
                                      "payload": {"permissionScope": "alexa::alerts:timers:skill:readwrite", "status": "ACCEPTED"}, "token": "timers"})
