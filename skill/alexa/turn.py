@@ -134,7 +134,11 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
         _apply_timer_actions(timers, actions)
     lines = {key: line(deps, key, env.locale(raw))
              for key in ("alexa_hint_done", "alexa_hint_next", "alexa_hint_bed", "alexa_carry_on")}
-    return _build(rb, out, silence, cues, consent_card, lines, _bed_base(deps, handler_input), raw, event)
+    base = _bed_base(deps, handler_input)
+    if base and event.get("intent") == "AMAZON.HelpIntent":  # the commands that work without our name
+        segments = list(out.get("segments") or [{"type": "text", "text": out.get("say") or ""}])
+        out = dict(out, segments=segments + [{"type": "text", "text": line(deps, "alexa_help_bed", env.locale(raw))}])
+    return _build(rb, out, silence, cues, consent_card, lines, base, raw, event)
 
 
 def apply_timer_actions(deps: Deps, handler_input, out: dict) -> None:
