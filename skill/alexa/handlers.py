@@ -57,10 +57,6 @@ class IntentHandler(_Base):
     def handle(self, handler_input):
         raw = turn.raw_of(handler_input)
         name = env.intent_name(raw) or "AMAZON.FallbackIntent"
-        if name == "AMAZON.NextIntent" and bed.from_bed(raw) and _under_way(self.deps, raw):
-            # "Alexa, next" over the bed ends the speaker's turn: the other partner's turn, then the
-            # next question, as "I'm done" does; a plain skip would pass over the second partner.
-            name = "DoneIntent"
         event = turn.event_for(raw, "intent", self.deps.clock(), intent=name, slots=env.slots(raw))
         return turn.run(self.deps, handler_input, event)
 

@@ -133,7 +133,9 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
     elif timers is not None:
         _apply_timer_actions(timers, actions)
     lines = {key: line(deps, key, env.locale(raw))
-             for key in ("alexa_hint_done", "alexa_hint_next", "alexa_hint_bed", "alexa_carry_on")}
+             for key in ("alexa_hint_done", "alexa_hint_next", "alexa_hint_bed", "alexa_hint_bed_both", "alexa_carry_on")}
+    if _both_still_to_talk(deps, attrs, handler_input):
+        lines["alexa_hint_bed"] = lines["alexa_hint_bed_both"]
     base = _bed_base(deps, handler_input)
     if base and event.get("intent") == "AMAZON.HelpIntent":  # the commands that work without our name
         segments = list(out.get("segments") or [{"type": "text", "text": out.get("say") or ""}])
@@ -161,6 +163,23 @@ def _apply_timer_actions(timers: Timers, actions: list[dict]) -> None:
             timers.pause_all()
         elif action.get("op") == "cancel":
             timers.delete_all()
+
+
+def _both_still_to_talk(deps: Deps, attrs: dict, handler_input) -> bool:
+    """The step gives each partner a turn and the first is under way: "Alexa, next" (a skip) comes after both."""
+    if handler_input.request_envelope.session is None:
+        return False
+    state = decode_state(attrs.get("engine")) or {}
+    run = state.get("run")
+    content = getattr(deps.engine, "content", None)
+    if state.get("mode") != "running" or not isinstance(run, dict) or content is None:
+        return False
+    from skill.engine.activity import is_two_turn
+
+    try:
+        return is_two_turn(content, run) and not run.get("turn")
+    except (KeyError, IndexError, TypeError):
+        return False
 
 
 def _bed_base(deps: Deps, handler_input) -> str | None:

@@ -101,7 +101,10 @@ def begin(turn, run: dict) -> None:
 
 
 def save_progress(turn) -> None:
-    turn.effect("progress", progress=act.progress_snapshot(turn.run, turn.now))
+    snapshot = act.progress_snapshot(turn.run, turn.now)
+    if snapshot is not None and turn.mode == "paused":
+        snapshot["held"] = True  # a front end with short sessions (Alexa) finds the step still paused
+    turn.effect("progress", progress=snapshot)
 
 
 def pick_up(turn) -> bool:
@@ -111,6 +114,7 @@ def pick_up(turn) -> bool:
         return False
     begin(turn, json_copy(progress))
     turn.run.pop("saved_at", None)
+    turn.run.pop("held", None)
     turn.say("picking_up")
     turn.beat(0.6)
     present(turn, again=True)
@@ -128,10 +132,11 @@ def restore(turn) -> bool:
     timed = step is not None and step.wait == "timed"
     turn.timer_was_live = timed  # the device may still be counting
     timer = turn.run.get("timer")
+    held = bool(turn.run.pop("held", False))
     if not timed:
         turn.run["timer"] = None
-    elif timer and timer.get("left") is not None:
-        turn.state["mode"] = "paused"  # held when the last session ended: "resume" goes on with its time
+    if held or (timed and timer and timer.get("left") is not None):
+        turn.state["mode"] = "paused"  # held when the last session ended: "resume" goes on from here
     return True
 
 

@@ -84,8 +84,7 @@ def test_done_when_through_closer_serve(served, api):
         assert echo.playback(kind).status == 200
     assert echo.playback("PlaybackFailed", error={"type": "MEDIA_ERROR_UNKNOWN", "message": "-"}).status == 200
 
-    echo.say("next")  # the other partner's turn on the same question
-    nxt = echo.say("next")
+    nxt = echo.say("next")  # by way of the bed: the next question
     assert nxt.route == "bed" and asked(nxt.speech) and asked(nxt.speech) != first, nxt.speech
     if nxt.mic_open:
         nxt = echo.say("yes")

@@ -35,7 +35,6 @@ async function turn(label, act) {
   await turn("launch", () => alexa.launch());
   let speech = await turn("start a check in", () => alexa.utter("start a check in"));
   if (/\?\s*$/.test(speech.replace(/<[^>]+>/g, "").trim())) await turn("yes", () => alexa.utter("yes"));
-  await turn("next", () => alexa.utter("next"));
   speech = await turn("next", () => alexa.utter("next"));
   if (/\?\s*$/.test(speech.replace(/<[^>]+>/g, "").trim())) await turn("yes", () => alexa.utter("yes"));
   await turn("pause", () => alexa.utter("pause"));
