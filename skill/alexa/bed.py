@@ -53,13 +53,6 @@ def ours(token) -> bool:
     return isinstance(token, str) and token.startswith(TOKEN_PREFIX)
 
 
-def from_bed(raw: dict) -> bool:
-    """The request came by way of our bed: no open session, and the device's last audio was ours."""
-    session = raw.get("session")
-    fresh = not isinstance(session, dict) or bool(session.get("new"))
-    return fresh and ours(player(raw).get("token"))
-
-
 def url(base: str) -> str:
     return base.rstrip("/") + "/audio/" + BED_FILE
 
