@@ -100,7 +100,9 @@ class Echo:
             elif kind == "AudioPlayer.ClearQueue" and directive.get("clearBehavior") == "CLEAR_ALL":
                 self.activity = "STOPPED"
         if "session" in env:
-            self.attrs = body.get("sessionAttributes") or {} if result.mic_open else None
+            # shouldEndSession omitted (an AskFor): the session stays for the Connections.Response
+            ended = result.response.get("shouldEndSession", True) is not False and "shouldEndSession" in result.response
+            self.attrs = None if ended else (body.get("sessionAttributes") or {})
         return result
 
     def advance(self, seconds: float) -> None:

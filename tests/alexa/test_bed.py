@@ -305,3 +305,18 @@ def test_no_card_on_a_safety_reply_and_at_most_the_question_otherwise(device):
     assert not unsafe.directive("AudioPlayer.Play")
     after = device.say("help")
     assert after.card is None
+
+
+def test_asking_for_the_timers_permission_then_the_bed(device):
+    """The first listening turn asks for the timers permission by voice; once accepted, the timers are set
+    and the turn ends with the bed, the session closed."""
+    device.granted = False
+    device.say("our names are sam and alex")
+    ask = device.say("start the listening exercise")
+    assert ask.directive("Connections.SendRequest") and not ask.directive("AudioPlayer.Play")
+    device.granted = True
+    answer = device._send(device._envelope("Connections.Response", extra_request={
+        "name": "AskFor", "status": {"code": "200", "message": "OK"}, "token": "timers",
+        "payload": {"permissionScope": "alexa::alerts:timers:skill:readwrite", "status": "ACCEPTED"}}))
+    assert "Sam, you go first" in answer.speech and answer.directive("AudioPlayer.Play")
+    assert answer.response["shouldEndSession"] is True and len(_creates()) == 2
