@@ -78,3 +78,14 @@ def test_picking_up_days_later_starts_a_timed_turn_afresh():
     assert launch["mode"] == "confirm"
     _, picked = home.step(state, T0 + 3 * 86400 + 5, intent="AMAZON.YesIntent")
     assert [(a["op"], a["seconds"]) for a in picked["timer_actions"]] == [("start", 180)]
+
+
+def test_next_in_the_second_partners_turn_moves_on_with_thanks_not_a_skip():
+    home = Household()
+    phrases = home.engine.content.phrases["en-US"]
+    state, first = home.step(None, T0, intent="StartCheckInIntent")
+    state, handover = home.step(state, T0 + 60, intent="DoneIntent")
+    _, moved = home.new_session(T0 + 120, "AMAZON.NextIntent")  # "Alexa, next" over the bed
+    assert moved["prompt"] and moved["prompt"] != first["prompt"]
+    assert any(moved["say"].startswith(p) for p in phrases["thanks"]), moved["say"]
+    assert not any(p in moved["say"] for p in phrases["skip"])
