@@ -220,7 +220,8 @@ def restate(turn) -> None:
         turn.reply.prompt = item["q"]
         turn.reply.pause(turn.settings.after_question)
         key = "turn_resume_second" if run.get("turn") == 1 else "turn_first"
-        turn.say(key, a=who["a"], b=who["b"])
+        # Said again, in its plain form: "would you like to start?" is asked once, when the question is new.
+        turn.reply.text(turn.phrases.get(key, a=who["a"], b=who["b"]))
         if key == "turn_first":
             turn.state["asked_first"] = True
     elif run.get("turn") == 1 and act.is_two_turn(turn.content, run):
