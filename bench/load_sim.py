@@ -37,7 +37,7 @@ from tests.alexa.conftest import envelope  # noqa: E402
 from tests.dynalite import Dynalite, free_port, missing  # noqa: E402
 
 GOAL_MAX_MS_SQLITE = 250.0
-QUESTION = re.compile(r"/>\s*(?:<prosody[^>]*>)?([^<]*\?)")  # after a break, inside the pace's prosody
+QUESTION = re.compile(r"/>\s*(?:<prosody[^>]*>)?([^<]*\?)")  # the question, inside the pace's prosody when one is set
 TURNS = [("LaunchRequest", None, "new"), ("IntentRequest", "StartCheckInIntent", "same"),
          ("IntentRequest", "AMAZON.NextIntent", "same"), ("SessionEndedRequest", None, "same"),
          ("LaunchRequest", None, "new"), ("IntentRequest", "AMAZON.YesIntent", "same")]

@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-verify", action="store_true", help="DEVELOPMENT ONLY: skip signature and timestamp checks")
     serve.add_argument("--trust-roots", metavar="FILE", help="PEM file of extra trusted root certificates")
     serve.add_argument("--cert-cache", metavar="DIR", help="directory of already-downloaded certificate chains")
+    serve.add_argument("--public-url", metavar="URL", help="public https origin of this server, for the bed's /audio/ URL "
+                       "(default: https:// and the host Alexa called)")
     serve.set_defaults(func=_lazy("skill.alexa.server:run"))
 
     package = sub.add_parser("skill-package", help="write the Alexa skill package from the intent catalog", description="Write skill.json and the interaction model (ASK CLI layout).")

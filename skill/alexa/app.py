@@ -11,7 +11,7 @@ import logging
 import time
 
 from ask_sdk_model import RequestEnvelope
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request, send_from_directory
 
 from . import codec
 from . import envelope as env
@@ -57,6 +57,15 @@ def create_app(config: dict | None = None) -> Flask:
         """Liveness: the app is up and its engine loaded."""
         return _json(200, {"ok": True})
 
+    @app.get("/audio/<name>")
+    def audio(name: str):
+        """The ambient bed Alexa streams while the couple talks (AudioPlayer needs an https URL)."""
+        from .bed import AUDIO_DIR, BED_FILE
+
+        if name != BED_FILE:
+            abort(404)
+        return send_from_directory(AUDIO_DIR, name, mimetype="audio/mpeg", conditional=True, max_age=86400)
+
     @app.post("/alexa")
     def alexa():
         """One Alexa request: verify, dispatch, answer."""
@@ -80,7 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
             verifier.verify(request.headers, body, raw)
         except VerificationError as exc:
             return _reject(400, exc.reason, rid)
-        reply, status = _dispatch(skill, raw, rid, kind)
+        reply, status = _dispatch(skill, raw, rid, kind, _audio_base(config))
         if log.isEnabledFor(logging.DEBUG):  # one line per answered request costs ~5% of a request at INFO
             log.debug("request %s type=%s intent=%s status=%d ms=%.1f", rid, kind, env.intent_name(raw) or "-",
                       status, (time.perf_counter() - started) * 1000)
@@ -91,7 +100,12 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _dispatch(skill, raw: dict, rid: str, kind: str):
+def _audio_base(config: dict) -> str:
+    """The public https origin of this endpoint, where /audio/ is served: configured, or the host Alexa called."""
+    return config.get("public_url") or "https://" + request.host
+
+
+def _dispatch(skill, raw: dict, rid: str, kind: str, audio_base: str | None = None):
     try:
         env.normalise(raw)
         envelope = codec.deserialize(raw, RequestEnvelope)  # the parsed body, not a second JSON round trip
@@ -99,7 +113,7 @@ def _dispatch(skill, raw: dict, rid: str, kind: str):
         log.warning("request %s type=%s not understood (%s): empty response", rid, kind, type(exc).__name__)
         return _json(200, EMPTY), 200
     try:
-        response = skill.invoke(request_envelope=envelope, context={"raw": raw})
+        response = skill.invoke(request_envelope=envelope, context={"raw": raw, "audio_base": audio_base})
         text = codec.dumps(response)
     except Exception as exc:
         log.error("request %s type=%s failed: %s", rid, kind, type(exc).__name__)
@@ -126,8 +140,20 @@ def _build_skill(config: dict):
         clock=config.get("clock") or time.time,
         catalog=catalog,
         timers=config.get("timers", True),
+        time_zones=_time_zones(config),
+        audio_base=config.get("public_url"),
     )
     return build_skill(deps, api_client=config.get("api_client")), deps
+
+
+def _time_zones(config: dict):
+    """The per-device time zone cache (Alexa Settings API); config time_zones=False turns lookups off."""
+    chosen = config.get("time_zones", True)
+    if chosen is True:
+        from .timezone import TimeZones
+
+        return TimeZones()
+    return chosen or None
 
 
 def _load_engine():

@@ -15,6 +15,7 @@ from ask_sdk_model.canfulfill import (
     CanUnderstandSlotValues,
 )
 
+from . import bed
 from . import envelope as env
 from . import turn
 from .timers import TimeoutApiClient
@@ -55,8 +56,76 @@ class IntentHandler(_Base):
 
     def handle(self, handler_input):
         raw = turn.raw_of(handler_input)
-        event = turn.event_for(raw, "intent", self.deps.clock(), intent=env.intent_name(raw) or "AMAZON.FallbackIntent", slots=env.slots(raw))
+        name = env.intent_name(raw) or "AMAZON.FallbackIntent"
+        event = turn.event_for(raw, "intent", self.deps.clock(), intent=name, slots=env.slots(raw))
         return turn.run(self.deps, handler_input, event)
+
+
+def _under_way(deps: turn.Deps, raw: dict) -> bool:
+    """Whether the household has an activity under way in the store (requests from the bed carry no session)."""
+    try:
+        return bool(deps.persistence.get_attributes(raw).get("progress"))
+    except Exception:  # no userId: nothing to look up
+        return False
+
+
+class AudioPlayerHandler(AbstractRequestHandler):
+    """AudioPlayer.Playback* about our bed: re-queue it while an activity is under way; nothing else to say.
+
+    These requests carry no session and their responses may hold no speech (Amazon's AudioPlayer
+    Interface Reference), so the household's place comes from the store."""
+
+    def __init__(self, deps: turn.Deps):
+        self.deps = deps
+
+    def can_handle(self, handler_input):
+        return env.request_type(turn.raw_of(handler_input)).startswith("AudioPlayer.")
+
+    def handle(self, handler_input):
+        raw = turn.raw_of(handler_input)
+        kind = env.request_type(raw)
+        request = raw.get("request") or {}
+        rb = handler_input.response_builder
+        if kind == "AudioPlayer.PlaybackFailed":
+            error = request.get("error") if isinstance(request.get("error"), dict) else {}
+            log.warning("bed playback failed: %s", error.get("type"))
+        elif kind == "AudioPlayer.PlaybackNearlyFinished":
+            base = turn._bed_base(self.deps, handler_input)
+            playing = request.get("token")
+            if base and bed.ours(playing) and _under_way(self.deps, raw):
+                directive = bed.requeue(base, playing, self.deps.clock())
+                if directive is not None:
+                    rb.add_directive(directive)
+        return rb.response
+
+
+class PlaybackControllerHandler(AbstractRequestHandler):
+    """The device's play and pause buttons pause and resume the step (and the bed); next and
+    previous do nothing, since the question they lead to could not be spoken (no speech is allowed)."""
+
+    INTENTS = {"PlaybackController.PauseCommandIssued": "AMAZON.PauseIntent",
+               "PlaybackController.PlayCommandIssued": "AMAZON.ResumeIntent"}
+
+    def __init__(self, deps: turn.Deps):
+        self.deps = deps
+
+    def can_handle(self, handler_input):
+        return env.request_type(turn.raw_of(handler_input)).startswith("PlaybackController.")
+
+    def handle(self, handler_input):
+        raw = turn.raw_of(handler_input)
+        rb = handler_input.response_builder
+        intent = self.INTENTS.get(env.request_type(raw))
+        if intent is None or not _under_way(self.deps, raw):
+            return rb.response
+        out = turn.step(self.deps, handler_input, turn.event_for(raw, "intent", self.deps.clock(), intent=intent, slots={}))
+        turn.apply_timer_actions(self.deps, handler_input, out)
+        base = turn._bed_base(self.deps, handler_input)
+        if base and out.get("listen") == "conversation" and not out.get("end"):
+            rb.add_directive(bed.play(base, self.deps.clock()))
+        elif base:
+            rb.add_directive(bed.stop())
+        return rb.response
 
 
 class SessionEndedHandler(_Base):
@@ -175,6 +244,8 @@ def build_skill(deps: turn.Deps, api_client=None):
     for handler in (LaunchHandler, IntentHandler, SessionEndedHandler, ExceptionEncounteredHandler,
                     CanFulfillHandler, SkillDisabledHandler, PermissionAnswerHandler):
         builder.add_request_handler(handler(deps))
+    builder.add_request_handler(AudioPlayerHandler(deps))
+    builder.add_request_handler(PlaybackControllerHandler(deps))
     builder.add_request_handler(SkillEventHandler())
     builder.add_request_handler(OtherRequestHandler())
     builder.add_exception_handler(ErrorHandler())

@@ -32,7 +32,8 @@ def _skill():
     if _SKILL is None:
         from .app import create_app
 
-        config = {"verify": False, "lambda": True, "db": os.environ.get("CLOSER_DB"), "store_url": os.environ.get("CLOSER_STORE")}
+        config = {"verify": False, "lambda": True, "db": os.environ.get("CLOSER_DB"), "store_url": os.environ.get("CLOSER_STORE"),
+                  "public_url": os.environ.get("CLOSER_PUBLIC_URL")}  # where bed.mp3 is hosted (Lambda serves no files)
         _SKILL = create_app(config).extensions["closer_skill"]
     return _SKILL
 

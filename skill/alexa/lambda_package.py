@@ -66,7 +66,7 @@ def project_files() -> list[tuple[Path, str]]:
     for top in ("skill", "prompts"):
         for path in sorted((ROOT / top).rglob("*")):
             rel = path.relative_to(ROOT)
-            if path.is_file() and not SKIP_DIRS & set(rel.parts) and path.suffix not in (".pyc", ".db"):
+            if path.is_file() and not SKIP_DIRS & set(rel.parts) and path.suffix not in (".pyc", ".db", ".mp3"):  # Lambda serves no files: the bed is hosted at CLOSER_PUBLIC_URL
                 files.append((path, rel.as_posix()))
     return files
 

@@ -115,7 +115,8 @@ def skill_manifest(config: dict) -> dict:
         },
         "apis": {"custom": {
             "endpoint": endpoint,
-            "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}],
+            # AUDIO_PLAYER: the bed under a couple's talk, which lets "Alexa, next" reach us without our name.
+            "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}, {"type": "AUDIO_PLAYER"}],
             "tasks": [{"name": RESUME_TASK, "version": RESUME_TASK_VERSION}],
         }},
         "events": {

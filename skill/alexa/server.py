@@ -21,6 +21,7 @@ def config_from_args(args) -> dict:
         "cert_cache": getattr(args, "cert_cache", None),
         "db": getattr(args, "db", None),
         "store_url": getattr(args, "store", None),
+        "public_url": getattr(args, "public_url", None),
     }
 
 

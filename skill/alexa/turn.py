@@ -13,6 +13,7 @@ from typing import Any, Callable
 from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
+from . import bed
 from . import envelope as env
 from . import ssml
 from .timers import Timers
@@ -39,6 +40,8 @@ class Deps:
     clock: Callable[[], float]
     catalog: Any = None
     timers: bool = True
+    time_zones: Any = None  # timezone.TimeZones, or None to leave the engine on UTC
+    audio_base: str | None = None  # public https origin serving /audio/ (else the request's own host)
     extra: dict = field(default_factory=dict)
 
 
@@ -65,6 +68,8 @@ def step(deps: Deps, handler_input, event: dict) -> dict:
     """Step the engine with this request's state and the household's memory; persist the effects."""
     raw = raw_of(handler_input)
     attrs = session_attrs(handler_input)
+    if "tz" not in event and deps.time_zones is not None:
+        event["tz"] = deps.time_zones.lookup(raw, handler_input.service_client_factory)
     memory = deps.persistence.get_attributes(raw)
     state, out = deps.engine.step(decode_state(attrs.get("engine")), event, memory, owned=True)
     for name in out.get("events") or []:
@@ -127,8 +132,28 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
             consent_card = can_api and not granted
     elif timers is not None:
         _apply_timer_actions(timers, actions)
-    lines = {key: line(deps, key, env.locale(raw)) for key in ("alexa_hint_done", "alexa_hint_next", "alexa_carry_on")}
-    return _build(rb, out, silence, cues, consent_card, lines)
+    lines = {key: line(deps, key, env.locale(raw))
+             for key in ("alexa_hint_done", "alexa_hint_next", "alexa_hint_bed", "alexa_hint_bed_both", "alexa_carry_on")}
+    if _both_still_to_talk(deps, attrs, handler_input):
+        lines["alexa_hint_bed"] = lines["alexa_hint_bed_both"]
+    base = _bed_base(deps, handler_input)
+    if base and event.get("intent") == "AMAZON.HelpIntent":  # the commands that work without our name
+        segments = list(out.get("segments") or [{"type": "text", "text": out.get("say") or ""}])
+        out = dict(out, segments=segments + [{"type": "text", "text": line(deps, "alexa_help_bed", env.locale(raw))}])
+    return _build(rb, out, silence, cues, consent_card, lines, base, raw, event)
+
+
+def apply_timer_actions(deps: Deps, handler_input, out: dict) -> None:
+    """The engine's timer actions for a request that cannot speak (a PlaybackController button)."""
+    raw = raw_of(handler_input)
+    if not (deps.timers and env.can_call_apis(raw) and env.timers_granted(raw)):
+        return
+    timers = Timers(handler_input.service_client_factory)
+    actions = [a for a in out.get("timer_actions") or [] if isinstance(a, dict)]
+    for action in actions:
+        if action.get("op") == "resume":
+            timers.resume_all()
+    _apply_timer_actions(timers, actions)
 
 
 def _apply_timer_actions(timers: Timers, actions: list[dict]) -> None:
@@ -140,18 +165,62 @@ def _apply_timer_actions(timers: Timers, actions: list[dict]) -> None:
             timers.delete_all()
 
 
-def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool, lines: dict):
+def _both_still_to_talk(deps: Deps, attrs: dict, handler_input) -> bool:
+    """The step gives each partner a turn and the first is under way: "Alexa, next" (a skip) comes after both."""
+    if handler_input.request_envelope.session is None:
+        return False
+    state = decode_state(attrs.get("engine")) or {}
+    run = state.get("run")
+    content = getattr(deps.engine, "content", None)
+    if state.get("mode") != "running" or not isinstance(run, dict) or content is None:
+        return False
+    from skill.engine.activity import is_two_turn
+
+    try:
+        return is_two_turn(content, run) and not run.get("turn")
+    except (KeyError, IndexError, TypeError):
+        return False
+
+
+def _bed_base(deps: Deps, handler_input) -> str | None:
+    """Where the bed is served from, when this device can play it; None keeps the plain behaviour."""
+    if not bed.supported(raw_of(handler_input)):
+        return None
+    base = deps.audio_base or handler_input.context.get("audio_base")
+    return base if isinstance(base, str) and base.startswith("https://") else None
+
+
+def asks(segments: list) -> bool:
+    """The reply ends on a question ("Would you like to start?"): the microphone must stay open for it."""
+    texts = [s.get("text") for s in segments if isinstance(s, dict) and s.get("type") == "text" and s.get("text")]
+    return bool(texts) and str(texts[-1]).rstrip().endswith("?")
+
+
+def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool, lines: dict,
+           bed_base: str | None = None, raw: dict | None = None, event: dict | None = None):
     segments = out.get("segments")
     if not isinstance(segments, list) or not segments:
         segments = [{"type": "text", "text": out.get("say") or ""}]
     end = bool(out.get("end"))
     conversation = out.get("listen") == "conversation"
     timed = any(isinstance(s, dict) and s.get("type") == "wait" for s in segments) and bool(cues)
-    keep_open = not end and (not conversation or (silence and timed))
+    # Ask once, then act: a question waits for its answer; a turn to talk closes the microphone.
+    keep_open = not end and (asks(segments) or not conversation or (silence and timed))
+    # With the bed, a pause closes too: "Alexa, resume" reaches us without the skill's name.
+    paused = bed_base is not None and not end and out.get("mode") == "paused" and not asks(segments)
+    keep_open = keep_open and not paused
+    play_bed = bed_base is not None and not end and conversation and not keep_open
     segments = list(segments)
-    if not end and not keep_open:
+    if not end and not keep_open and not paused:
         expect = out.get("expect") or []
-        segments.append({"type": "text", "text": lines["alexa_hint_done" if "DoneIntent" in expect else "alexa_hint_next"]})
+        hint = "alexa_hint_bed" if play_bed else "alexa_hint_done" if "DoneIntent" in expect else "alexa_hint_next"
+        segments.append({"type": "text", "text": lines[hint]})
+    if play_bed:
+        rb.add_directive(bed.play(bed_base, float((event or {}).get("now") or 0)))
+    elif bed_base is not None and (end or paused or bed.ours(bed.player(raw or {}).get("token"))):
+        rb.add_directive(bed.stop())  # our bed stops under a question, a pause, or the goodbye
+        if end:
+            rb.add_directive(bed.clear())
     speech = ssml.fit(ssml.render(segments, silence_for_waits=silence, cues=cues, pace=out.get("pace_settings")))
     rb.speak(speech[len("<speak>"):-len("</speak>")])
     if keep_open:

@@ -95,7 +95,8 @@ def progress_snapshot(run: dict | None, now: float) -> dict | None:
     if run is None:
         return None
     snap = dict(run, saved_at=now)
-    timer = run.get("timer")
-    if timer:
-        snap["timer"] = None  # a resumed timed step starts its time again
+    if run.get("timer"):
+        # The clock is kept (its end, or what was left when paused), so a front end whose sessions are
+        # short (Alexa) still knows the time left in the next one; picking up later starts it afresh.
+        snap["timer"] = dict(run["timer"])
     return snap

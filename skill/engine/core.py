@@ -97,6 +97,9 @@ class Engine:
         if not flow.resumable(turn, turn.mem.get("progress")):
             return False
         turn.effect("launch", at=turn.now)
+        if flow.on_timed_step(turn, turn.mem.get("progress")):
+            flow.time_up_return(turn)  # only the turn's last timer brings them back: never the same turn again
+            return True
         return flow.pick_up(turn)
 
     def _tick(self, turn: Turn) -> None:

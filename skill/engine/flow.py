@@ -101,7 +101,10 @@ def begin(turn, run: dict) -> None:
 
 
 def save_progress(turn) -> None:
-    turn.effect("progress", progress=act.progress_snapshot(turn.run, turn.now))
+    snapshot = act.progress_snapshot(turn.run, turn.now)
+    if snapshot is not None and turn.mode == "paused":
+        snapshot["held"] = True  # a front end with short sessions (Alexa) finds the step still paused
+    turn.effect("progress", progress=snapshot)
 
 
 def pick_up(turn) -> bool:
@@ -111,6 +114,7 @@ def pick_up(turn) -> bool:
         return False
     begin(turn, act.upgraded(turn.content, json_copy(progress)))
     turn.run.pop("saved_at", None)
+    turn.run.pop("held", None)
     turn.say("picking_up")
     turn.beat(0.6)
     present(turn, again=True)
@@ -125,8 +129,32 @@ def restore(turn) -> bool:
     begin(turn, act.upgraded(turn.content, json_copy(progress)))
     turn.run.pop("saved_at", None)
     step = act.step_of(turn.content, turn.run)
-    turn.timer_was_live = step is not None and step.wait == "timed"  # the device may still be counting
+    timed = step is not None and step.wait == "timed"
+    turn.timer_was_live = timed  # the device may still be counting
+    timer = turn.run.get("timer")
+    held = bool(turn.run.pop("held", False))
+    if not timed:
+        turn.run["timer"] = None
+    if held or (timed and timer and timer.get("left") is not None):
+        turn.state["mode"] = "paused"  # held when the last session ended: "resume" goes on from here
     return True
+
+
+def on_timed_step(turn, progress: dict | None) -> bool:
+    """Whether saved progress stands on a timed step (its clock may be running on the device)."""
+    if not resumable(turn, progress) or "q" in progress["items"][progress["i"]]:
+        return False
+    step = act.step_of(turn.content, progress)
+    return step is not None and step.wait == "timed"
+
+
+def time_up_return(turn) -> None:
+    """A device timer's "time's up" brought the couple back: that turn is over, so on to the next step."""
+    restore(turn)
+    turn.state["mode"] = "running"
+    turn.run["answered"] = True
+    turn.run["timer"] = None
+    advance(turn, "thanks")
 
 
 def present(turn, again: bool = False) -> None:
@@ -192,7 +220,8 @@ def restate(turn) -> None:
         turn.reply.prompt = item["q"]
         turn.reply.pause(turn.settings.after_question)
         key = "turn_resume_second" if run.get("turn") == 1 else "turn_first"
-        turn.say(key, a=who["a"], b=who["b"])
+        # Said again, in its plain form: "would you like to start?" is asked once, when the question is new.
+        turn.reply.text(turn.phrases.get(key, a=who["a"], b=who["b"]))
         if key == "turn_first":
             turn.state["asked_first"] = True
     elif run.get("turn") == 1 and act.is_two_turn(turn.content, run):

@@ -101,8 +101,7 @@ def test_the_unpacked_handler_serves_corpus_envelopes_and_a_conversation_on_dyna
         assert all("reply" in r for r in corpus), [s["name"] for s, r in zip(steps, corpus) if "reply" not in r]
         talk = [r["reply"]["response"]["outputSpeech"]["ssml"] for r in results[-6:-1]]
         assert "welcome to Closer Together" in talk[0]
-        # the question NextIntent moved on to: after a break, inside the pace's prosody
-        asked = re.search(r"/>\s*(?:<prosody[^>]*>)?([^<]*\?)", talk[2]).group(1)
+        asked = re.search(r"/>\s*(?:<prosody[^>]*>)?([^<]*\?)", talk[2]).group(1)  # the question NextIntent moved on to
         assert "Last time you were partway through" in talk[3]
         assert "Picking up where you left off" in talk[4] and asked in talk[4]
         assert results[-1] == {"refused": "wrong skill id"}

@@ -5,76 +5,15 @@ local HTTPS stand-in server (certificate from the test PKI) that records every c
 
 from __future__ import annotations
 
-import http.server
-import json
 import re
-import ssl
-import threading
 
 import pytest
 
 from skill.alexa import ssml
 from skill.alexa.timers import TimeoutApiClient, iso_duration
 
-from . import certs
 from .conftest import SKILL_ID, envelope
-
-
-class StandIn(http.server.BaseHTTPRequestHandler):
-    calls: list = []
-    fail = False
-
-    def _reply(self, status, payload=None):
-        body = json.dumps(payload).encode() if payload is not None else b""
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _record(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        self.calls.append({"method": self.command, "path": self.path, "auth": self.headers.get("Authorization"),
-                           "body": json.loads(body) if body else None})
-
-    def do_POST(self):
-        self._record()
-        if self.fail:
-            return self._reply(500, {"code": "INTERNAL", "message": "stand-in failure"})
-        timer = {"id": f"timer-{len(self.calls)}", "status": "ON", "duration": "PT3M",
-                 "triggerTime": "2030-01-01T00:00:00Z", "createdTime": "2030-01-01T00:00:00Z", "updatedTime": "2030-01-01T00:00:00Z"}
-        self._reply(200, timer)
-
-    def do_GET(self):
-        self._record()
-        self._reply(200, {"timers": [
-            {"id": "t-on", "status": "ON", "duration": "PT3M", "createdTime": "2030-01-01T00:00:00Z", "updatedTime": "2030-01-01T00:00:00Z"},
-            {"id": "t-paused", "status": "PAUSED", "duration": "PT3M", "createdTime": "2030-01-01T00:00:00Z", "updatedTime": "2030-01-01T00:00:00Z"},
-        ], "totalCount": 2})
-
-    def do_DELETE(self):
-        self._record()
-        self._reply(200, {})
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def api(tmp_path_factory, pki):
-    folder = tmp_path_factory.mktemp("standin")
-    leaf = certs.make_leaf(pki["inter"], ips=["127.0.0.1"], dns=["localhost"])
-    (folder / "cert.pem").write_bytes(leaf.pem + pki["inter"].pem)
-    (folder / "key.pem").write_bytes(certs.key_pem(leaf))
-    (folder / "ca.pem").write_bytes(pki["root"].pem)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"https://127.0.0.1:{server.server_port}", "ca": str(folder / "ca.pem")}
-    server.shutdown()
+from .standin import StandIn, api, timer_calls  # noqa: F401  (api is a fixture)
 
 
 @pytest.fixture()
@@ -105,7 +44,7 @@ def test_iso_durations():
 def test_granted_creates_one_timer_per_cue(client, post, api):
     reply = _start(client, post, api)
     creates = [c for c in StandIn.calls if c["method"] == "POST" and c["path"] == "/v1/alerts/timers"]
-    assert [c["method"] for c in StandIn.calls][0] == "DELETE"  # old timers of this skill cleared first
+    assert [c["method"] for c in timer_calls()][0] == "DELETE"  # old timers of this skill cleared first
     assert len(creates) == 2
     warn, end = (c["body"] for c in creates)
     assert warn["duration"] == "PT2M30S"
@@ -143,7 +82,7 @@ def test_no_timer_running_means_no_timer_call(client, post, api):
     attrs = _say(client, post, api, "StartCheckInIntent", {"engine": None})["sessionAttributes"]
     StandIn.calls.clear()
     _say(client, post, api, "AMAZON.PauseIntent", attrs)
-    assert StandIn.calls == []
+    assert timer_calls() == []
 
 
 def test_stop_deletes_all_timers(client, post, api):
@@ -158,7 +97,7 @@ def test_without_permission_asks_by_voice_then_sets_timers_when_accepted(client,
     directive = reply["response"]["directives"][0]
     assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
     assert directive["payload"]["permissionScope"] == "alexa::alerts:timers:skill:readwrite"
-    assert not StandIn.calls
+    assert not timer_calls()
     answer = envelope("Connections.Response", attrs=reply["sessionAttributes"], new=False, api_endpoint=api["url"], granted=True,
                       extra_request={"name": "AskFor", "status": {"code": "200", "message": "OK"},
                                      "payload": {"permissionScope": "alexa::alerts:timers:skill:readwrite", "status": "ACCEPTED"}, "token": "timers"})

@@ -21,6 +21,7 @@ def resume(turn, slots: dict) -> None:
     turn.say("resumed")
     turn.beat(0.5)
     flow.restate(turn)
+    flow.save_progress(turn)  # no longer held, for the next session too
 
 
 def repeat(turn, slots: dict) -> None:

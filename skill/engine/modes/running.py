@@ -37,9 +37,14 @@ def both_done(turn, slots: dict) -> None:
 
 
 def next_(turn, slots: dict) -> None:
-    """Skip to the next question or step at once."""
-    if turn.run.get("timer"):
+    """Skip to the next question or step at once; in the second partner's turn both have had their say,
+    so it moves on with thanks, not as a skip ("Alexa, next" over the bed on Alexa)."""
+    run = turn.run
+    if run.get("timer"):
         turn.reply.chime("soft")
+    if run.get("turn") == 1 and act.is_two_turn(turn.content, run):
+        run["answered"] = True
+        return flow.advance(turn, "thanks")
     flow.advance(turn, "skip")
 
 
