@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def owner_only_umask():
 def write_private(path: str | Path, data: str | bytes) -> Path:
     """Write a whole file as 0600, atomically (a temporary file renamed into place)."""
     path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # threads may race
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with owner_only_umask():
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)

@@ -49,11 +49,14 @@ def seed_runs(folder: Path) -> dict[tuple, str]:
 def check_originality(root: Path, seeds: Path | None = None) -> tuple[list[Finding], dict]:
     """Findings for every shared run, and a summary of what was compared."""
     folder = seeds or seeds_dir()
-    if not folder.is_dir():
+    if not folder.is_dir() and seeds is None and not os.environ.get("CLOSER_SEEDS"):
         # A clone without the seed articles beside it (any newcomer's) has nothing to compare
         # against: say so and go on, rather than fail a check that could not run.
         skipped = f"skipped, no seed articles at {folder} (set CLOSER_SEEDS to check)"
         return [], {"seeds": str(folder), "seed_files": 0, "skipped": skipped}
+    if not folder.is_dir():  # a folder someone named and mistyped is an error, not a skip
+        message = f"seeds folder not found: {folder}"
+        return [Finding(ERROR, str(folder), 0, "originality", message)], {"seeds": str(folder), "seed_files": 0}
     files = seed_files(folder)
     if not files:
         return [Finding(ERROR, str(folder), 0, "originality", f"seeds folder is empty: {folder}")], \

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from skill.content import PROMPTS_DIR
+from skill.content import PROMPTS_DIR, originality
 from skill.content.originality import check_originality, normalize_words, seed_files, seeds_dir
 
 SEEDS = seeds_dir()
@@ -52,12 +52,22 @@ def test_shared_run_found_whatever_the_case_and_punctuation(make_prompts, tmp_pa
     assert len(findings) == 1 and "it's the small daily things that build a" in findings[0].message
 
 
-def test_missing_seeds_folder_skips_the_check_and_says_so(make_prompts, tmp_path, monkeypatch):
+def test_no_seeds_beside_the_checkout_skips_the_check_and_says_so(make_prompts, tmp_path, monkeypatch):
+    missing = tmp_path / "shared" / "seeds"
+    monkeypatch.delenv("CLOSER_SEEDS", raising=False)
+    monkeypatch.setattr(originality, "SEEDS_DIR", missing)
+    findings, summary = check_originality(make_prompts({"decks/a.yaml": "text: Hello.\n"}))
+    assert findings == [] and summary["seed_files"] == 0
+    assert summary["skipped"] == f"skipped, no seed articles at {missing} (set CLOSER_SEEDS to check)"
+
+
+def test_a_named_seeds_folder_that_is_missing_is_an_error(make_prompts, tmp_path, monkeypatch):
     missing = tmp_path / "no-seeds-here"
     monkeypatch.setenv("CLOSER_SEEDS", str(missing))
     findings, summary = check_originality(make_prompts({"decks/a.yaml": "text: Hello.\n"}))
-    assert findings == [] and summary["seed_files"] == 0
-    assert summary["skipped"].startswith("skipped") and str(missing) in summary["skipped"]
+    assert len(findings) == 1 and findings[0].severity == "error"
+    assert "seeds folder not found" in findings[0].message and str(missing) in findings[0].message
+    assert summary["seed_files"] == 0 and "skipped" not in summary
 
 
 def test_an_empty_seeds_folder_is_still_an_error(make_prompts, tmp_path):

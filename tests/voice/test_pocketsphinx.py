@@ -17,7 +17,11 @@ from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, command_sample, load, synth
 # decode holding most of the phrase gained a few commands and let table talk through (and,
 # streamed, took "I'm done" for a disclosure); no false trigger comes first, so it is not used.
 MIN_COMMAND_ACCURACY = 0.55
-MAX_TABLE_TALK_HITS = 0  # of 60 held-out sentences; measured 0
+MAX_TABLE_TALK_HITS = 0  # of the sample below; measured 0 (and 0 of all 60 sentences)
+# Every other held-out sentence, still through all seven held-out voices, half with noise: each
+# clip of talk costs four decodes (the grammar, the check, the check at two warps), and the
+# bench (bench/recognition.py --held-out) measures all 60 sentences in every voice.
+TALK_SAMPLE = HELD_OUT_TALK[::2]
 
 
 def test_one_decoder_holds_both_searches(sphinx):
@@ -50,13 +54,13 @@ def test_commands_reach_their_intent(sphinx, speech_cache, commands):
 def test_table_talk_gives_no_intent(sphinx, speech_cache):
     sphinx.set_expect(None)
     hits = []
-    for k, text in enumerate(HELD_OUT_TALK):
+    for k, text in enumerate(TALK_SAMPLE):
         voice, rate = HELD_OUT_VOICES[k % len(HELD_OUT_VOICES)]
         got = sphinx.recognize(load(synth(text, speech_cache, voice, rate), noise=bool(k % 2), seed=k).pcm())
         if got.intent is not None:
             hits.append(got.intent)
         assert got.intent is not None or got.text is None  # nothing of what was said comes out
-    print(f"\npocketsphinx table talk taken for a command: {len(hits)}/{len(HELD_OUT_TALK)}")
+    print(f"\npocketsphinx table talk taken for a command: {len(hits)}/{len(TALK_SAMPLE)}")
     assert len(hits) <= MAX_TABLE_TALK_HITS, hits
 
 

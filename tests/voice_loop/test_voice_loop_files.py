@@ -50,7 +50,9 @@ def test_silence_runs_the_timed_turn_to_its_warning_and_end(speech_dir, audio_se
 
 
 def test_pause_holds_the_timer(speech_dir, audio_session, tmp_path):
-    files = [synth(START, speech_dir), synth(PAUSE, speech_dir), silent_wav(tmp_path / "quiet.wav", 400.0),
+    # 240 s of quiet: a running 180 s turn would have warned at 150 s and ended at 180 s within it
+    # (each second of quiet still costs the loop's endpointing, so no longer than that proof needs).
+    files = [synth(START, speech_dir), synth(PAUSE, speech_dir), silent_wav(tmp_path / "quiet.wav", 240.0),
              synth(RESUME, speech_dir)]
     run = audio_session(files, tmp_path / "out", tmp_path / "closer.db")
     assert run.code == 0, run.stderr[-2000:]
