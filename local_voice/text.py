@@ -46,6 +46,19 @@ def _silence(companion: Companion) -> dict:
             "pace_settings": last.get("pace_settings"), "segments": [], "timer": None, "timer_actions": []}
 
 
+def _due_cues(companion: Companion, now: float | None) -> tuple[dict, list[dict]]:
+    """Every timer cue due by `now` as one record (a warning and the end may both be due), or silence."""
+    cues = []
+    while (cue := companion.tick(now)) is not None:
+        cues.append(cue)
+    if not cues:
+        return _silence(companion), []
+    record = dict(cues[-1])
+    record["say"] = " ".join(c["say"] for c in cues)
+    record["segments"] = [seg for c in cues for seg in c["segments"]]
+    return record, cues
+
+
 def run_jsonl(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
     """Greeting first, then exactly one JSON object per input line; EOF ends with status 0.
 
@@ -62,8 +75,8 @@ def run_jsonl(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
     for line in stdin:
         said, now = _parse_line(line)
         if said is None:
-            cue = companion.tick(now)
-            print(turn_json(cue or _silence(companion)), file=stdout, flush=True)
+            record, cues = _due_cues(companion, now)
+            print(turn_json(record, None, cues), file=stdout, flush=True)
             continue
         ticked = []
         while True:

@@ -20,7 +20,6 @@ from .timers import Timers
 log = logging.getLogger("closer.alexa")
 
 
-
 def line(deps: "Deps", key: str, locale: str = "en-US") -> str:
     """An Alexa-only line (how to come back once the microphone is closed) from prompts/system."""
     phrases = getattr(getattr(deps.engine, "content", None), "phrases", None)

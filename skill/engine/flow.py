@@ -69,6 +69,8 @@ def title_of(turn, run: dict, same_day: bool = True) -> str:
     if run["kind"] == "checkin":
         if not same_day:
             return turn.p("checkin_name_other_day")
+        if not turn.tz:
+            return turn.p("checkin_name_unknown")
         started = clock.local(float(run.get("started") or turn.now), turn.tz)
         return turn.p("checkin_name_" + clock.part_of_day(started.hour, turn.settings))
     activity = act.activity_of(turn.content, run)

@@ -59,6 +59,8 @@ Expectations (everything else; an unknown key is an error, so typos cannot pass 
     timer_actions: [op, ..]   the ops of the reply's timer actions, in order ([] for none)
     pause_at_least: <s>       the reply holds a quiet pause of at least this many seconds
     card: bool | <text>       a card is shown (or not), or its text contains this
+    slower_than: <ref>        spoken at a lower rate with longer pauses than that turn (pace_settings)
+    faster_than: <ref>        ... a higher rate with shorter pauses
 
 Every turn asserts something about what is said (one of the say_/says_/asks_/mentions/ticked_
 keys), or gives `unchecked_speech: <reason>`; otherwise the transcript does not load.
@@ -90,7 +92,7 @@ EXPECT_KEYS = {
     "says_question", "says_question_of", "not_says_question_of", "asks_no_question", "say_contains",
     "say_not_contains", "say_matches", "say_differs_from", "say_empty", "reprompt", "reprompt_contains",
     "say_excludes_say_of", "say_max_words", "mentions", "expect_includes", "expect_excludes", "timer", "ticked_contains", "ticked_count",
-    "mode", "timer_actions", "pause_at_least", "card", "says", "not_says",
+    "mode", "timer_actions", "pause_at_least", "card", "says", "not_says", "slower_than", "faster_than",
 }
 # A turn must assert something about what is said (or say why not, with `unchecked_speech: <reason>`).
 SPEECH_KEYS = {
@@ -160,11 +162,11 @@ class EngineDriver:
         self.seed = seed
         self.state: dict | None = None
 
-    tz: str | None = None  # the couple's time zone (a transcript's `tz`); None: UTC
+    tz: str | None = None  # the couple's time zone (a transcript's `tz`); None: UTC, as the text driver's machine
 
     def _step(self, event: dict) -> dict:
         memory = self.store.load(self.household)
-        event = {"seed": self.seed, "locale": "en-US", **({"tz": self.tz} if self.tz else {}), **event}
+        event = {"seed": self.seed, "locale": "en-US", "tz": self.tz or "UTC", **event}
         self.state, out = self.engine.step(self.state, event, memory)
         json.dumps(self.state)  # state must stay plain JSON at every step
         if out["effects"]:
@@ -263,11 +265,13 @@ class TextDriver:
         return _normalize(out, out.get("intent"), out.get("ticked"))
 
     def tick(self, now: float) -> dict:
-        # JSONL mode has no tick-only line: an empty line delivers due cues (in "ticked"),
-        # then is heard as nothing. The cues are this turn's reply.
-        out = self._send("", now)
-        ticked = list(out.get("ticked") or [])
-        return _normalize({**out, "say": " ".join(ticked)}, None, ticked)
+        # A tick-only line: every cue due by then, as one record (their words joined, as the engine driver).
+        if self.proc.poll() is not None:
+            raise AssertionError(f"the text front end already exited with {self.proc.returncode}")
+        self.proc.stdin.write(json.dumps({"tick": True, "now": now}) + "\n")
+        self.proc.stdin.flush()
+        out = self._read()
+        return _normalize(out, None, out.get("ticked"))
 
     def _finish(self) -> None:
         if self.proc is None:
@@ -451,6 +455,13 @@ def check_turn(n: int, turn: dict, out: dict, outs: list[dict], labels: dict, kn
         longest = max([s.get("seconds", 0) for s in out.get("segments") or [] if s.get("type") == "pause"] or [0])
         if longest < float(turn["pause_at_least"]):
             fail(f"the longest pause is {longest} s, expected at least {turn['pause_at_least']} s")
+    for key, sign in (("slower_than", -1), ("faster_than", 1)):
+        if key in turn:
+            mine, theirs = out.get("pace_settings") or {}, ref(turn[key]).get("pace_settings") or {}
+            quicker = mine.get("wpm", 0) > theirs.get("wpm", 0) and mine.get("pause_scale", 0) < theirs.get("pause_scale", 0)
+            slower = mine.get("wpm", 0) < theirs.get("wpm", 0) and mine.get("pause_scale", 0) > theirs.get("pause_scale", 0)
+            if not (quicker if sign > 0 else slower):
+                fail(f"pace {mine} is not {key.replace('_', ' ')} turn {turn[key]!r}'s {theirs}")
     if "card" in turn:
         card = out.get("card")
         want = turn["card"]

@@ -90,3 +90,26 @@ def test_how_are_we_doing_says_the_streak_in_words():
     _, out = engine.step(state, {"type": "intent", "intent": "ProgressIntent", "now": T0 + 3 * 86400 + 60}, memory)
     assert "three days in a row" in out["say"], out["say"]
     assert "three sessions in all" in out["say"], out["say"]
+
+
+def test_saying_we_live_apart_lets_call_questions_in_and_is_remembered():
+    engine = load_engine()
+    questions = engine.content.questions
+    memory = new_memory()
+    state, out = engine.step(None, {"type": "launch", "now": T0}, memory)
+    state, out = engine.step(state, {"type": "intent", "intent": "OnCallIntent", "now": T0}, memory)
+    memory = apply_effects(memory, out["effects"])
+    assert memory["prefs"]["apart"] == 1
+    seen = []
+    for seed in range(20):  # later sessions, no context given: the household is remembered as apart
+        memory, asked = _checkin(engine, memory, seed)
+        seen += asked
+    assert any(assumes_call(questions[q]) for q in seen)
+
+
+def test_without_a_time_zone_the_words_do_not_guess_the_time_of_day():
+    engine = load_engine()
+    _, out = engine.step(None, {"type": "launch", "now": T0}, new_memory())
+    assert "today's check in" in out["say"] and "tonight" not in out["say"]
+    _, out = engine.step(None, {"type": "launch", "now": T0, "tz": "UTC"}, new_memory())
+    assert "tonight's check in" in out["say"]  # 20:00 where the couple is

@@ -83,6 +83,6 @@ TABLE = {
     # While the question waits, preferences and names can still be set; the question stays open.
     **{name: handler for name, handler in menu.TABLE.items()
        if name in ("SetNamesIntent", "ProgressIntent", "DeeperIntent", "LighterIntent", "SlowerIntent",
-                   "FasterIntent", "SwitchFirstIntent", "ForgetDataIntent")},
+                   "FasterIntent", "SwitchFirstIntent", "ForgetDataIntent", "OnCallIntent")},
     "AMAZON.FallbackIntent": shared.fallback,
 }

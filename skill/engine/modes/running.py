@@ -130,6 +130,7 @@ TABLE = {
     "SetNamesIntent": shared.set_names,
     "ProgressIntent": shared.progress,
     "ForgetDataIntent": shared.forget,
+    "OnCallIntent": shared.on_call,
     "StartCheckInIntent": shared.start_checkin,
     "StartExerciseIntent": shared.start_exercise,
     "AMAZON.FallbackIntent": shared.fallback,
