@@ -79,6 +79,17 @@ def current_prompt(run: dict) -> str | None:
     return item.get("q") if item else None
 
 
+def upgraded(content, run: dict) -> dict:
+    """A run saved by an older version, brought up to date: a ladder run then held only the questions
+    from the couple's place on, so its question numbers and "go back" were off."""
+    items = run.get("items") or []
+    if run.get("kind") == "ladder" and items and items[0].get("l", 0) != 0 and content.ladder is not None:
+        offset = int(items[0]["l"])
+        run = dict(run, items=[{"q": q.id, "l": n} for n, q in enumerate(content.ladder.questions)],
+                   i=offset + int(run.get("i", 0)))
+    return run
+
+
 def progress_snapshot(run: dict | None, now: float) -> dict | None:
     """What memory keeps to resume: the run without live timer deadlines, and when it was saved."""
     if run is None:

@@ -34,7 +34,7 @@ def greet(turn) -> None:
     progress = turn.mem.get("progress")
     if progress and resumable(turn, progress):
         turn.state["mode"], turn.state["confirm"] = "confirm", "resume"
-        turn.reply.text(resume_offer(turn, progress))
+        turn.reply.text(resume_offer(turn, act.upgraded(turn.content, progress)))
         turn.reply.reprompt = turn.p("resume_reprompt")
         return
     offer(turn)
@@ -109,7 +109,7 @@ def pick_up(turn) -> bool:
     progress = turn.mem.get("progress")
     if not resumable(turn, progress):
         return False
-    begin(turn, json_copy(progress))
+    begin(turn, act.upgraded(turn.content, json_copy(progress)))
     turn.run.pop("saved_at", None)
     turn.say("picking_up")
     turn.beat(0.6)
@@ -122,7 +122,7 @@ def restore(turn) -> bool:
     progress = turn.mem.get("progress")
     if not resumable(turn, progress):
         return False
-    begin(turn, json_copy(progress))
+    begin(turn, act.upgraded(turn.content, json_copy(progress)))
     turn.run.pop("saved_at", None)
     step = act.step_of(turn.content, turn.run)
     turn.timer_was_live = step is not None and step.wait == "timed"  # the device may still be counting

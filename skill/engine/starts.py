@@ -47,6 +47,8 @@ def start_activity(turn, activity_id: str) -> None:
     if blocked_by_safety(turn):
         return
     activity = turn.content.activities()[activity_id]
+    if tuple(getattr(activity, "contexts", ())) == ("call",):
+        turn.state["on_call"] = True  # an exercise made for a call: they are on one, for this session
     first = turn.pref("first")
     if activity is turn.content.ladder:
         start_ladder(turn, activity, first)

@@ -113,3 +113,18 @@ def test_without_a_time_zone_the_words_do_not_guess_the_time_of_day():
     assert "today's check in" in out["say"] and "tonight" not in out["say"]
     _, out = engine.step(None, {"type": "launch", "now": T0, "tz": "UTC"}, new_memory())
     assert "tonight's check in" in out["say"]  # 20:00 where the couple is
+
+
+def test_a_ladder_place_saved_by_the_older_version_resumes_on_its_real_question():
+    """Older runs held only the ladder questions from the couple's place on (i counted from there)."""
+    engine = load_engine()
+    ladder = engine.content.ladder.questions
+    old = {"kind": "ladder", "id": engine.content.ladder.id, "i": 2, "turn": 0, "first": 0, "timer": None,
+           "started": T0, "items": [{"q": q.id, "l": n} for n, q in enumerate(ladder) if n >= 10]}
+    memory = {**new_memory(), "progress": old, "launches": 3, "ladder": 12}
+    state, out = engine.step(None, {"type": "launch", "now": T0 + 60, "tz": "UTC"}, memory)
+    assert "thirteenth question" in out["say"], out["say"]
+    state, out = engine.step(state, {"type": "intent", "intent": "AMAZON.YesIntent", "now": T0 + 70}, memory)
+    assert out["prompt"] == ladder[12].id
+    state, out = engine.step(state, {"type": "intent", "intent": "AMAZON.PreviousIntent", "now": T0 + 80}, memory)
+    assert out["prompt"] == ladder[11].id

@@ -158,7 +158,8 @@ def progress(turn, slots: dict) -> None:
     history = turn.mem.get("history") or []
     found = streaks.summary(history, turn.now, turn.tz)
     if not found["total"]:
-        return turn.say("progress_none")
+        under_way = turn.mode in ("running", "paused") and turn.run is not None
+        return turn.say("progress_first" if under_way else "progress_none")
     number = turn.words.number
     turn.say("progress", week=number(found["week"]), total=number(found["total"]),
              week_s="" if found["week"] == 1 else "s", total_s="" if found["total"] == 1 else "s")
