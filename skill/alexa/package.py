@@ -41,10 +41,13 @@ def slot_types(catalog, content) -> list[dict]:
     types = []
     used = {t for intent in catalog.intents for t in intent.slots.values()}
     for name, spec in sorted(catalog.types.items()):
-        if name not in used:  # Alexa rejects slot types no intent uses
+        if name not in used or name.startswith("AMAZON."):  # Alexa rejects unused types and has its own built-ins
             continue
         spec = spec or {}
-        if spec.get("from_content"):
+        if spec.get("synonyms"):  # an id per value, with the ways people say it (themes, moods)
+            values = [{"id": value_id, "name": {"value": forms[0], "synonyms": forms[1:]}}
+                      for value_id, forms in catalog.synonyms(name).items() if forms]
+        elif spec.get("from_content"):
             values = []
             for activity_id, activity in sorted(content.activities().items()):
                 names = [str(n).lower() for n in (getattr(activity, "names", None) or [])]

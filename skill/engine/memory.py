@@ -44,6 +44,8 @@ def _prefs(memory: dict, values: dict) -> None:
             value = max(1, min(3, int(value)))
         elif key in ("first", "apart"):
             value = int(value) % 2
+        elif key == "theme":  # a deck theme id chosen by voice; None is a mix of every theme
+            value = str(value)[:40] if value else None
         else:
             continue
         prefs[key] = value

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import flow
 from .. import safety as safety_replies
-from . import shared
+from . import choose, shared
 
 ONLY_WHEN_INVITED = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 
@@ -54,6 +54,9 @@ TABLE = {
     "StartCheckInIntent": start_checkin,
     "StartExerciseIntent": start_exercise,
     "WakeIntent": wake,
+    "ThemeIntent": choose.theme,
+    "MoodIntent": choose.mood,
+    "DinnerIntent": choose.start_dinner,
     "AMAZON.YesIntent": accept,
     "AMAZON.NoIntent": decline,
     "SafetyIntent": disclosure,
