@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import flow, starts
-from . import choose, shared
+from . import choose, remind, shared
 
 
 def yes(turn, slots: dict) -> None:
@@ -75,5 +75,6 @@ TABLE = {
     "AMAZON.NextIntent": next_,
     "AMAZON.StartOverIntent": start_over,
     **choose.TABLE,
+    **remind.TABLE,
     "AMAZON.FallbackIntent": shared.fallback,
 }
