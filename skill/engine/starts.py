@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import activity as act
-from . import flow, safety, themes
+from . import flow, recap, safety, themes
 from .select import draw
 from .words import fill
 
@@ -69,6 +69,8 @@ def start_activity(turn, activity_id: str) -> None:
             items.append(item)
         flow.begin(turn, act.new_run(activity.kind, activity.id, items, first, turn.now))
         turn.reply.text(fill(activity.intro, act.roles(turn.run, turn.names, turn.words)))
+        if getattr(activity, "cadence", None) == "weekly":
+            recap.tell_the_week(turn)  # a weekly ritual opens with the week they had
         if not turn.names:
             turn.beat()
             turn.say("names_hint_exercise")
