@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .envelope import TIMERS_SCOPE
+from .reminders import REMINDERS_SCOPE
 from .timers import RESUME_TASK, RESUME_TASK_VERSION
 
 MANIFEST_CONFIG = Path(__file__).resolve().parent / "manifest.yaml"
@@ -97,7 +98,7 @@ def check_unique(catalog) -> None:
 
 
 def skill_manifest(config: dict) -> dict:
-    """skill.json: publishing information, privacy URLs, endpoint, timers permission, resume task, events."""
+    """skill.json: publishing information, privacy URLs, endpoint, timers and reminders permissions, resume task, events."""
     endpoint = {"uri": config["endpoint"], "sslCertificateType": config.get("ssl_certificate_type", "Trusted")}
     return {"manifest": {
         "manifestVersion": "1.0",
@@ -126,7 +127,7 @@ def skill_manifest(config: dict) -> dict:
             "subscriptions": [{"eventName": "SKILL_DISABLED"}, {"eventName": "SKILL_PERMISSION_ACCEPTED"},
                               {"eventName": "SKILL_PERMISSION_CHANGED"}],
         },
-        "permissions": [{"name": TIMERS_SCOPE}],
+        "permissions": [{"name": TIMERS_SCOPE}, {"name": REMINDERS_SCOPE}],
     }}
 
 

@@ -14,6 +14,7 @@ from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from . import envelope as env
+from . import reminders as alexa_reminders
 from . import ssml
 from .timers import Timers
 
@@ -104,6 +105,10 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
     attrs = session_attrs(handler_input)
     alexa = attrs.setdefault("alexa", {}) if handler_input.request_envelope.session is not None else {}
     rb = handler_input.response_builder
+    said = alexa_reminders.after_step(handler_input, raw, out, alexa, lambda key: line(deps, key, env.locale(raw)),
+                                      float(event.get("now") or deps.clock()))
+    if said is not None and said != "card":
+        return said  # asked for the reminders permission by voice
     actions = [a for a in out.get("timer_actions") or [] if isinstance(a, dict)]
     starting = next((a for a in actions if a.get("op") in ("start", "resume") and a.get("cues")), None)
     timer = {"seconds": starting.get("seconds"), "cues": starting["cues"]} if starting else None
@@ -128,7 +133,10 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
     elif timers is not None:
         _apply_timer_actions(timers, actions)
     lines = {key: line(deps, key, env.locale(raw)) for key in ("alexa_hint_done", "alexa_hint_next", "alexa_carry_on")}
-    return _build(rb, out, silence, cues, consent_card, lines)
+    response = _build(rb, out, silence, cues, consent_card, lines)
+    if said == "card":
+        rb.set_card(alexa_reminders.consent_card())  # the reminders permission, in the Alexa app
+    return response
 
 
 def _apply_timer_actions(timers: Timers, actions: list[dict]) -> None:
@@ -191,6 +199,9 @@ def _skill_id(raw: dict) -> str | None:
 def permission_answer(deps: Deps, handler_input):
     """Connections.Response to our AskFor: render what was pending, with timers or with the fallback."""
     raw = raw_of(handler_input)
+    if (raw.get("request") or {}).get("token") == alexa_reminders.TOKEN:
+        return alexa_reminders.answer(handler_input, raw, session_attrs(handler_input).setdefault("alexa", {}),
+                                      lambda key: line(deps, key, env.locale(raw)), deps.clock())
     payload = (raw.get("request") or {}).get("payload") or {}
     accepted = isinstance(payload, dict) and payload.get("status") == "ACCEPTED"
     alexa = session_attrs(handler_input).setdefault("alexa", {})
