@@ -62,6 +62,8 @@ def wake_at(state: dict) -> float | None:
 
 def schedule(turn) -> None:
     """After every step: when the next reminder is due, from memory as it now stands."""
+    if not quiet(turn.state):
+        turn.state.pop("invitation", None)  # they started something: the invitation is answered
     found = next_due(turn.mem, turn.now, turn.tz)
     turn.state["remind_at"] = found[0] if found else None
     turn.state["remind_id"] = found[1].get("id") if found else None
