@@ -137,10 +137,13 @@ class Catalog:
         self.skip_words: tuple[str, ...] = tuple(normalize(w) for w in data.get("skip_words") or [] if normalize(w))
         self.matching: dict = {**_MATCHING_DEFAULTS, **(data.get("matching") or {})}
         self.slot_values: dict[str, list[str]] = {
-            name: [normalize(v) for v in (spec or {}).get("values", [])] for name, spec in self.types.items()
+            name: _type_values(spec, self.rules) for name, spec in self.types.items()
         }
         for name, values in (slot_values or {}).items():
-            self.slot_values[name] = [normalize(v) for v in values]
+            # Content replaces a type's values, except where the catalog keeps spoken synonyms:
+            # then content (deck titles) joins them.
+            kept = self.slot_values.get(name) if (self.types.get(name) or {}).get("synonyms") else []
+            self.slot_values[name] = list(dict.fromkeys((kept or []) + [normalize(v) for v in values if normalize(v)]))
         intents = []
         for item in data["intents"]:
             name = item["name"]
@@ -190,6 +193,19 @@ class Catalog:
         return out
 
     # ---- what the front ends use ---------------------------------------------------------
+
+    def synonyms(self, type_name: str) -> dict[str, list[str]]:
+        """A slot type's values by id ({"trust": ["trust", "trusting each other"], ...}); {} without synonyms."""
+        spec = self.types.get(type_name) or {}
+        return {str(k): [normalize(v) for v in forms or []] for k, forms in (spec.get("synonyms") or {}).items()}
+
+    def value_id(self, type_name: str, spoken: str | None) -> str | None:
+        """The id a spoken slot value stands for ("the future" -> "dreams-future"), or None."""
+        said = normalize(spoken or "")
+        for value_id, forms in self.synonyms(type_name).items():
+            if said == normalize(value_id) or said in forms:
+                return value_id
+        return None
 
     @property
     def names(self) -> list[str]:
@@ -368,6 +384,18 @@ class Catalog:
                 if found is None or found.intent not in sharing:
                     out.append(f"{intent.name}: help example {example!r} is heard as {found and found.intent}")
         return out
+
+
+def _type_values(spec: dict | None, rules: dict) -> list[str]:
+    """The spoken values of a slot type: `values`, every form under `synonyms`, and the
+    expansions of `template` and `extra` (templates, for values with many forms such as times)."""
+    spec = spec or {}
+    out = [str(v) for v in spec.get("values") or []]
+    for forms in (spec.get("synonyms") or {}).values():
+        out.extend(str(f) for f in forms or [])
+    for template in ([spec["template"]] if spec.get("template") else []) + list(spec.get("extra") or []):
+        out.extend(tpl.expand(str(template), rules))
+    return list(dict.fromkeys(normalize(v) for v in out if normalize(v)))
 
 
 # ---- loading ---------------------------------------------------------------------------------

@@ -32,11 +32,37 @@ def test_no_phrase_belongs_to_two_intents():
             assert owner.setdefault(phrase, intent.name) == intent.name, f"{phrase!r}: {owner[phrase]} and {intent.name}"
 
 
+SAMPLED_VALUES = 8  # slot values per slot in the whole-template check; every value is checked on its own below
+
+
+def _spread(values: list[str]) -> list[str]:
+    step = max(1, len(values) // SAMPLED_VALUES)
+    return values[::step][:SAMPLED_VALUES]
+
+
 @pytest.mark.parametrize("intent", CATALOG.intents, ids=lambda i: i.name)
 def test_every_phrase_matches_its_own_intent(intent):
-    for phrase in CATALOG.expand(intent.name, {"nameA": ["sam"], "nameB": ["alex"]}):
+    # Every form of every template, with a spread of each slot's values: a slot with hundreds of
+    # values (times, themes) would otherwise multiply the forms past a million.
+    samples = {slot: _spread(CATALOG.slot_values.get(kind) or []) for slot, kind in intent.slots.items()}
+    samples.update({"nameA": ["sam"], "nameB": ["alex"]})
+    for phrase in CATALOG.expand(intent.name, samples):
         match = CATALOG.match(phrase)
         assert match is not None and match.intent == intent.name, f"{phrase!r} -> {match}"
+
+
+@pytest.mark.parametrize("intent", [i for i in CATALOG.intents if i.slots and i.templates], ids=lambda i: i.name)
+def test_every_slot_value_is_heard_in_its_intent(intent):
+    """Each value of each slot, in the intent's templates with the other slots at one value."""
+    for slot, kind in intent.slots.items():
+        for value in CATALOG.slot_values.get(kind) or []:
+            samples = {other: (CATALOG.slot_values.get(k) or ["sam"])[:1] for other, k in intent.slots.items()}
+            samples[slot] = [value]
+            phrases = CATALOG.expand(intent.name, samples)
+            plain = [p for p in phrases if value in p][:3]
+            for phrase in plain:
+                match = CATALOG.match(phrase)
+                assert match is not None and match.intent == intent.name, f"{phrase!r} -> {match}"
 
 
 @pytest.mark.parametrize("said,intent", [

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from .envelope import TIMERS_SCOPE
+from .reminders import REMINDERS_SCOPE
 from .timers import RESUME_TASK, RESUME_TASK_VERSION
 
 MANIFEST_CONFIG = Path(__file__).resolve().parent / "manifest.yaml"
@@ -41,10 +42,13 @@ def slot_types(catalog, content) -> list[dict]:
     types = []
     used = {t for intent in catalog.intents for t in intent.slots.values()}
     for name, spec in sorted(catalog.types.items()):
-        if name not in used:  # Alexa rejects slot types no intent uses
+        if name not in used or name.startswith("AMAZON."):  # Alexa rejects unused types and has its own built-ins
             continue
         spec = spec or {}
-        if spec.get("from_content"):
+        if spec.get("synonyms"):  # an id per value, with the ways people say it (themes, moods)
+            values = [{"id": value_id, "name": {"value": forms[0], "synonyms": forms[1:]}}
+                      for value_id, forms in catalog.synonyms(name).items() if forms]
+        elif spec.get("from_content"):
             values = []
             for activity_id, activity in sorted(content.activities().items()):
                 names = [str(n).lower() for n in (getattr(activity, "names", None) or [])]
@@ -94,7 +98,7 @@ def check_unique(catalog) -> None:
 
 
 def skill_manifest(config: dict) -> dict:
-    """skill.json: publishing information, privacy URLs, endpoint, timers permission, resume task, events."""
+    """skill.json: publishing information, privacy URLs, endpoint, timers and reminders permissions, resume task, events."""
     endpoint = {"uri": config["endpoint"], "sslCertificateType": config.get("ssl_certificate_type", "Trusted")}
     return {"manifest": {
         "manifestVersion": "1.0",
@@ -124,7 +128,7 @@ def skill_manifest(config: dict) -> dict:
             "subscriptions": [{"eventName": "SKILL_DISABLED"}, {"eventName": "SKILL_PERMISSION_ACCEPTED"},
                               {"eventName": "SKILL_PERMISSION_CHANGED"}],
         },
-        "permissions": [{"name": TIMERS_SCOPE}],
+        "permissions": [{"name": TIMERS_SCOPE}, {"name": REMINDERS_SCOPE}],
     }}
 
 

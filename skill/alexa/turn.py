@@ -15,6 +15,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from . import bed
 from . import envelope as env
+from . import reminders as alexa_reminders
 from . import ssml
 from .timers import Timers
 
@@ -109,6 +110,10 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
     attrs = session_attrs(handler_input)
     alexa = attrs.setdefault("alexa", {}) if handler_input.request_envelope.session is not None else {}
     rb = handler_input.response_builder
+    said = alexa_reminders.after_step(handler_input, raw, out, alexa, lambda key: line(deps, key, env.locale(raw)),
+                                      float(event.get("now") or deps.clock()))
+    if said is not None and said != "card":
+        return said  # asked for the reminders permission by voice
     actions = [a for a in out.get("timer_actions") or [] if isinstance(a, dict)]
     starting = next((a for a in actions if a.get("op") in ("start", "resume") and a.get("cues")), None)
     timer = {"seconds": starting.get("seconds"), "cues": starting["cues"]} if starting else None
@@ -140,7 +145,10 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
     if base and event.get("intent") == "AMAZON.HelpIntent":  # the commands that work without our name
         segments = list(out.get("segments") or [{"type": "text", "text": out.get("say") or ""}])
         out = dict(out, segments=segments + [{"type": "text", "text": line(deps, "alexa_help_bed", env.locale(raw))}])
-    return _build(rb, out, silence, cues, consent_card, lines, base, raw, event)
+    response = _build(rb, out, silence, cues, consent_card, lines, base, raw, event)
+    if said == "card":
+        rb.set_card(alexa_reminders.consent_card())  # the reminders permission, in the Alexa app
+    return response
 
 
 def apply_timer_actions(deps: Deps, handler_input, out: dict) -> None:
@@ -260,6 +268,9 @@ def _skill_id(raw: dict) -> str | None:
 def permission_answer(deps: Deps, handler_input):
     """Connections.Response to our AskFor: render what was pending, with timers or with the fallback."""
     raw = raw_of(handler_input)
+    if (raw.get("request") or {}).get("token") == alexa_reminders.TOKEN:
+        return alexa_reminders.answer(handler_input, raw, session_attrs(handler_input).setdefault("alexa", {}),
+                                      lambda key: line(deps, key, env.locale(raw)), deps.clock())
     payload = (raw.get("request") or {}).get("payload") or {}
     accepted = isinstance(payload, dict) and payload.get("status") == "ACCEPTED"
     alexa = session_attrs(handler_input).setdefault("alexa", {})

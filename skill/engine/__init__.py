@@ -9,6 +9,8 @@ Where things live:
     turn.py       the step object handlers receive (state, memory, reply, words)
     flow.py       greet, offer, begin, present, restate, advance, finish
     starts.py     starting a check-in, an exercise, a ritual or the ladder
+    themes.py     themes and moods chosen by voice; dinner.py: dinner questions one at a time
+    reminders.py  rituals by voice: when a reminder is due, and the invitation it brings
     timing.py     timed steps, cues and the timer actions front ends apply
     safety.py     what is said after a disclosure
     listening.py  reprompt, listen mode, card and expect after a handler
@@ -33,5 +35,7 @@ def load_engine(prompts_root: str | None = None) -> Engine:
     from ..content import load_content
 
     content = load_content(prompts_root)
-    catalog = load_catalog(sorted(content.activity_names()))
+    # A deck is heard by its title and id as well as the catalog's spoken forms of its theme.
+    deck_names = sorted({n for d in content.decks.values() for n in (d.title, d.theme.replace("-", " "))})
+    catalog = load_catalog(sorted(content.activity_names()), slot_values={"THEME": deck_names})
     return Engine(content, catalog)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 
-from . import clock, flow, listening, modes, timing
+from . import clock, flow, listening, modes, reminders, timing
 from .settings import SETTINGS, Settings
 from .state import STATE_VERSION, json_copy, new_state
 from .turn import Turn
@@ -28,7 +28,12 @@ PAUSED = modes.expect({"mode": "paused"})
 CONFIRM = modes.expect({"mode": "confirm"})
 SAFETY = modes.expect({"mode": "safety"})
 IDLE = modes.expect({"mode": "idle"})
-wake_at = timing.wake_at
+
+
+def wake_at(state: dict) -> float | None:
+    """When the engine next wants a tick: a timer's cue, a reminder, or an invitation running out."""
+    times = [t for t in (timing.wake_at(state), reminders.wake_at(state)) if t is not None]
+    return min(times) if times else None
 
 
 class Engine:
@@ -104,6 +109,8 @@ class Engine:
 
     def _tick(self, turn: Turn) -> None:
         """Time passes: a gentle warning before a timed turn ends, then a chime and, after a breath, the next step."""
+        if reminders.tick(turn):
+            return
         cue = timing.due(turn)
         if cue == "end":
             turn.reply.remember = True
@@ -123,6 +130,7 @@ class Engine:
         if reply.end:
             state["mode"] = "idle"
             state["confirm"] = None
+        reminders.schedule(turn)
         listening.settle(turn, modes.expect(state))
         if timer_before is None and turn.timer_was_live:
             timer_before = "running"
@@ -130,7 +138,7 @@ class Engine:
         level = self.settings.clamp_pace(turn.pref("pace"))
         pace = self.settings.pace(level)
         out = reply.render(level, pace.wpm, pace.pause_scale, state["mode"])
-        out["wake_at"] = timing.wake_at(state)
+        out["wake_at"] = wake_at(state)
         if reply.remember and out["say"]:
             state["last"] = {"segments": [s for s in reply.segments if s["type"] in ("text", "pause")],
                              "reprompt": out["reprompt"], "prompt": out["prompt"]}

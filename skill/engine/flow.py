@@ -7,7 +7,7 @@ the mode tables in modes/; starting a check-in or an exercise is in starts.py, t
 from __future__ import annotations
 
 from . import activity as act
-from . import clock, timing
+from . import clock, dinner, timing
 from .state import json_copy
 from .words import fill
 
@@ -66,6 +66,8 @@ def resumable(turn, progress: dict | None) -> bool:
 
 
 def title_of(turn, run: dict, same_day: bool = True) -> str:
+    if dinner.is_dinner(run):
+        return turn.p("dinner_name")
     if run["kind"] == "checkin":
         if not same_day:
             return turn.p("checkin_name_other_day")
@@ -248,6 +250,7 @@ def advance(turn, ack: str | None = None) -> None:
     run["i"] += 1
     run["turn"] = 0
     run["timer"] = None
+    dinner.extend(turn)
     if ack and run["i"] < len(run["items"]):
         if "q" not in item and turn.phrases.has(ack + "_step"):
             ack = ack + "_step"

@@ -12,6 +12,8 @@ from . import activity as act
 def reprompt_for(turn) -> str:
     mode = turn.mode
     if mode == "running":
+        if (turn.run or {}).get("kind") == "dinner":
+            return ""  # a meal: long silences and table talk are welcome, never "are you still there?"
         return turn.p("timed_reprompt" if (turn.run or {}).get("timer") else "turn_reprompt")
     if mode == "paused":
         return turn.p("paused_reprompt")

@@ -16,6 +16,7 @@ import json
 MEMORY_VERSION = 1
 HISTORY_LIMIT = 400
 PACE_LIMIT = 2
+REMINDER_LIMIT = 14
 
 
 def new_memory() -> dict:
@@ -44,6 +45,8 @@ def _prefs(memory: dict, values: dict) -> None:
             value = max(1, min(3, int(value)))
         elif key in ("first", "apart"):
             value = int(value) % 2
+        elif key == "theme":  # a deck theme id chosen by voice; None is a mix of every theme
+            value = str(value)[:40] if value else None
         else:
             continue
         prefs[key] = value
@@ -82,6 +85,8 @@ def apply_effect(memory: dict, effect: dict) -> dict:
         saved = memory.setdefault("saved", [])
         if effect["prompt"] not in saved:
             saved.append(effect["prompt"])
+    elif op == "reminders":  # the whole list of the household's reminders (reminders.py)
+        memory["reminders"] = [dict(r) for r in effect.get("set") or []][:REMINDER_LIMIT]
     elif op == "counter":
         memory["counter"] = int(memory.get("counter", 0)) + int(effect.get("by", 1))
     else:

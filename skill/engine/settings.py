@@ -48,6 +48,10 @@ class Settings:
     list_page: int = 6           # exercise names heard in one breath
     ladder_set_size: int = 12
     name_cutoff: float = 0.75    # how close a spoken exercise name must be to a real one
+    # Reminders (reminders.py).
+    invitation_wait: float = 30.0   # silence after an invitation lets it go
+    reminder_late: float = 15 * 60  # a reminder noticed later than this (asleep, restarted) is not given
+    reminder_assume_evening: bool = True  # "at seven" with no morning or pm means the evening
 
     def pace(self, level: int) -> Pace:
         low, high = min(self.paces), max(self.paces)

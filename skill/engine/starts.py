@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import activity as act
-from . import flow, safety
+from . import flow, recap, safety, themes
 from .select import draw
 from .words import fill
 
@@ -30,12 +30,15 @@ def start_checkin(turn) -> None:
     if blocked_by_safety(turn):
         return
     depth = turn.pref("depth", 1) or 1
+    theme = themes.preferred(turn)
     ids, effects = draw(turn.content, turn.mem, turn.rng, turn.settings.checkin_length, depth,
-                        turn.state.get("context"), on_call=apart(turn))
+                        turn.state.get("context"), theme, on_call=apart(turn))
     apply_draw_effects(turn, effects)
     items = [{"q": qid} for qid in ids]
     flow.begin(turn, act.new_run("checkin", "checkin", items, turn.pref("first"), turn.now))
     turn.say("checkin_start", count=turn.words.number(len(items)))
+    if theme:
+        turn.say("checkin_theme", theme=themes.spoken(turn, theme))
     if not turn.names:
         turn.beat()
         turn.say("names_hint")
@@ -66,6 +69,8 @@ def start_activity(turn, activity_id: str) -> None:
             items.append(item)
         flow.begin(turn, act.new_run(activity.kind, activity.id, items, first, turn.now))
         turn.reply.text(fill(activity.intro, act.roles(turn.run, turn.names, turn.words)))
+        if getattr(activity, "cadence", None) == "weekly":
+            recap.tell_the_week(turn)  # a weekly ritual opens with the week they had
         if not turn.names:
             turn.beat()
             turn.say("names_hint_exercise")
@@ -92,3 +97,19 @@ def start_ladder(turn, ladder, first: int) -> None:
         turn.say("ladder_back", nth=nth)
     else:
         turn.say("ladder_back_number", n=turn.words.number(pos + 1))
+
+
+def redraw_rest(turn) -> None:
+    """The questions still to come in a check-in (or dinner's current one), drawn again at the
+    couple's depth and theme as they stand now, starting with the one being asked."""
+    run = turn.run
+    remaining = max(1, len(run["items"]) - run["i"])
+    asked = {item["q"] for item in run["items"][: run["i"]] if "q" in item}
+    context = "dinner" if run["kind"] == "dinner" else turn.state.get("context")
+    ids, effects = draw(turn.content, turn.mem, turn.rng, remaining, turn.pref("depth", 1) or 1, context,
+                        themes.preferred(turn), exclude=asked, on_call=apart(turn))
+    apply_draw_effects(turn, effects)
+    run["items"][run["i"]:] = [{"q": qid} for qid in ids]
+    run["turn"], run["timer"] = 0, None
+    turn.reply.pause(turn.settings.after_ack)
+    flow.present(turn)

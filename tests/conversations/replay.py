@@ -201,7 +201,7 @@ class EngineDriver:
     def tick(self, now: float) -> dict:
         cues = self._due_ticks(now)
         if not cues:
-            return _normalize({"say": ""})
+            return _normalize({"say": "", "mode": (self.state or {}).get("mode")})
         last = dict(cues[-1])
         last["say"] = " ".join(c["say"] for c in cues)
         return _normalize(last, None, [c["say"] for c in cues])
@@ -489,7 +489,6 @@ def replay(transcript: dict, driver, know: Knowledge | None = None, on_turn=None
     outs: list[dict] = []
     report: list[str] = []
     clock = 0.0
-    ended = False
     try:
         for n, turn in enumerate(transcript["turns"]):
             clock = float(turn["at"]) if "at" in turn else (clock + STEP_SECONDS if n else 0.0)
@@ -497,8 +496,6 @@ def replay(transcript: dict, driver, know: Knowledge | None = None, on_turn=None
             if "id" in turn:
                 labels[str(turn["id"])] = n
             event = turn.get("event")
-            if ended and event == "tick":
-                raise ValueError(f"turn {n}: the session already ended; nothing ticks while idle")
             if event == "launch":
                 out = driver.launch(now)
             elif event == "relaunch":
@@ -507,7 +504,6 @@ def replay(transcript: dict, driver, know: Knowledge | None = None, on_turn=None
                 out = driver.tick(now)
             else:
                 out = driver.say(str(turn["say"]), now)
-            ended = bool(out["end"])
             outs.append(out)
             if on_turn:
                 on_turn(n, turn, out)

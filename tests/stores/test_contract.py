@@ -176,3 +176,16 @@ def test_an_unopenable_store_url_is_a_precise_error(tmp_path):
         with pytest.raises(StoreError) as caught:
             open_store(url)
         assert words in str(caught.value), (url, caught.value)
+
+
+def test_reminders_and_a_chosen_theme_are_kept(store):
+    """Rituals by voice and themes by voice live in keys the store has never seen before."""
+    reminder = {"id": 1, "days": [6], "hour": 19, "minute": 0, "what": "ritual"}
+    effects = [{"op": "reminders", "set": [reminder]}, {"op": "prefs", "set": {"theme": "trust", "depth": 3}}]
+    expected = apply_effects(None, effects)
+    assert expected["reminders"] == [reminder] and expected["prefs"]["theme"] == "trust"
+    assert store.apply(H, effects) == expected
+    assert store.load(H) == expected
+    cleared = apply_effects(expected, [{"op": "reminders", "set": []}, {"op": "prefs", "set": {"theme": None}}])
+    assert store.apply(H, [{"op": "reminders", "set": []}, {"op": "prefs", "set": {"theme": None}}]) == cleared
+    assert store.load(H)["reminders"] == [] and store.load(H)["prefs"]["theme"] is None

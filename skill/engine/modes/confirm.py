@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import activity as act
 from .. import flow, safety
-from . import menu, shared
+from . import choose, menu, remind, shared
 
 
 def yes(turn, slots: dict) -> None:
@@ -85,5 +85,10 @@ TABLE = {
     **{name: handler for name, handler in menu.TABLE.items()
        if name in ("SetNamesIntent", "ProgressIntent", "DeeperIntent", "LighterIntent", "SlowerIntent",
                    "FasterIntent", "SwitchFirstIntent", "ForgetDataIntent", "OnCallIntent")},
+    "ThemeIntent": start_instead(choose.theme),
+    "MoodIntent": start_instead(choose.mood),
+    "DinnerIntent": start_instead(choose.start_dinner),
+    "ListThemesIntent": choose.list_themes,
+    **remind.TABLE,
     "AMAZON.FallbackIntent": shared.fallback,
 }

@@ -6,9 +6,9 @@ Anything else is left alone: the couple is talking to each other, not to the com
 
 from __future__ import annotations
 
-from .. import flow
+from .. import flow, starts
 from .. import safety as safety_replies
-from . import shared
+from . import choose, shared
 
 ONLY_WHEN_INVITED = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 
@@ -30,15 +30,22 @@ def start_exercise(turn, slots: dict) -> None:
 
 def accept(turn, slots: dict) -> None:
     """Yes to an invitation ("Would you like a check in?")."""
-    if not turn.state.pop("invitation", None):
+    invitation = turn.state.pop("invitation", None)
+    if not invitation:
         return ignore(turn, slots)
+    activity = invitation.get("activity") if isinstance(invitation, dict) else None
+    if activity in turn.content.activities():  # a reminder's ritual
+        turn.state["mode"] = "menu"
+        return starts.start_activity(turn, activity)
     start_checkin(turn, slots)
 
 
 def decline(turn, slots: dict) -> None:
-    if not turn.state.pop("invitation", None):
+    invitation = turn.state.pop("invitation", None)
+    if not invitation:
         return ignore(turn, slots)
-    turn.say("invitation_declined")
+    reminded = isinstance(invitation, dict) and invitation.get("reminder")
+    turn.say("reminder_let_go" if reminded else "invitation_declined")  # "not tonight": quietly, until next time
 
 
 def disclosure(turn, slots: dict) -> None:
@@ -54,6 +61,9 @@ TABLE = {
     "StartCheckInIntent": start_checkin,
     "StartExerciseIntent": start_exercise,
     "WakeIntent": wake,
+    "ThemeIntent": choose.theme,
+    "MoodIntent": choose.mood,
+    "DinnerIntent": choose.start_dinner,
     "AMAZON.YesIntent": accept,
     "AMAZON.NoIntent": decline,
     "SafetyIntent": disclosure,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import flow, starts
-from . import shared
+from . import choose, remind, shared
 
 
 def yes(turn, slots: dict) -> None:
@@ -74,5 +74,7 @@ TABLE = {
     "AMAZON.ResumeIntent": resume,
     "AMAZON.NextIntent": next_,
     "AMAZON.StartOverIntent": start_over,
+    **choose.TABLE,
+    **remind.TABLE,
     "AMAZON.FallbackIntent": shared.fallback,
 }

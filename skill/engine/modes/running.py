@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import activity as act
 from .. import flow, timing
-from . import shared
+from . import choose, shared
 
 
 def done(turn, slots: dict) -> None:
@@ -114,6 +114,14 @@ def no(turn, slots: dict) -> None:
     go_ahead(turn, slots)
 
 
+def fallback(turn, slots: dict) -> None:
+    """Not understood: a short reprompt, except at dinner, where talk around the table is the point."""
+    if (turn.run or {}).get("kind") == "dinner":
+        turn.reply.remember = False
+        return
+    shared.fallback(turn, slots)
+
+
 TABLE = {
     "DoneIntent": done,
     "BothDoneIntent": both_done,
@@ -138,5 +146,6 @@ TABLE = {
     "OnCallIntent": shared.on_call,
     "StartCheckInIntent": shared.start_checkin,
     "StartExerciseIntent": shared.start_exercise,
-    "AMAZON.FallbackIntent": shared.fallback,
+    **choose.TABLE,
+    "AMAZON.FallbackIntent": fallback,
 }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .. import activity as act
 from .. import flow, listening, starts, streaks, timing
-from ..select import draw
 
 
 def start_checkin(turn, slots: dict) -> None:
@@ -68,17 +67,8 @@ def change_depth(turn, delta: int) -> None:
     turn.effect("prefs", set={"depth": depth})
     turn.say("deeper" if delta > 0 else "lighter")
     run = turn.run if turn.mode == "running" else None
-    if run and run["kind"] == "checkin":
-        # The questions still to come are drawn again at the new depth, starting now.
-        remaining = len(run["items"]) - run["i"]
-        asked = {item["q"] for item in run["items"][: run["i"]]}
-        ids, effects = draw(turn.content, turn.mem, turn.rng, remaining, depth, turn.state.get("context"),
-                            exclude=asked, on_call=starts.apart(turn))
-        starts.apply_draw_effects(turn, effects)
-        run["items"][run["i"]:] = [{"q": qid} for qid in ids]
-        run["turn"] = 0
-        turn.reply.pause(turn.settings.after_ack)
-        flow.present(turn)
+    if run and run["kind"] in ("checkin", "dinner"):
+        starts.redraw_rest(turn)  # the questions still to come, at the new depth, starting now
 
 
 def slower(turn, slots: dict) -> None:
