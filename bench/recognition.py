@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from local_voice import recognize as R  # noqa: E402
+from local_voice import recognition as R  # noqa: E402
 from local_voice.models import find_vosk_model  # noqa: E402
 from tests.voice.speech import HELD_OUT_TALK, HELD_OUT_VOICES, TABLE_TALK, TABLE_TALK_MORE, VOICES, command_sample, load, synth  # noqa: E402
 

@@ -7,12 +7,11 @@ command must then begin with that word ("closer, next"). Timer cues are delivere
 the engine asks (`wake_at`); a pause holds them.
 
 Quick replies without cutting anyone off:
-- A quick level-based end detector (`Quiet`) ends an utterance after `QUIET` seconds clearly
-  below the speech, sooner than the recognizer's own endpointer (and in steady room noise,
-  which that one takes for speech), so a finished command is answered soon after it ends. When what was heard so far is no command (a thinking pause inside
-  "our names are ... Sam and Alex" leaves only a prefix), the listener holds on for
-  `HOLD` more seconds; if speech resumes, the whole utterance, pause included, is decoded
-  again as one.
+- The recognizer's endpointer (`recognition.endpoint`, the one endpointer) ends an utterance
+  after `QUIET` seconds clearly below the speech, so a finished command is answered soon
+  after it ends. When what was heard so far is no complete command (a thinking pause inside
+  "our names are ... Sam and Alex" leaves only a prefix), the listener holds on for `HOLD`
+  more seconds; if speech resumes, the whole utterance, pause included, is decoded again as one.
 - A reply is played as it is rendered: the first sentence starts playing while the rest
   is rendered in a thread (`speak_stream`); fixed phrases come from a disk cache filled
   at start (`Voice.prerender`), and the speech engine is started before it is needed.
@@ -33,8 +32,9 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from .companion import Companion
-from .recognize import RATE as REC_RATE
-from .recognize import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
+from .recognition import BLOCK, QUIET, Quiet  # noqa: F401  (the loop's block and quick end, one endpointer)
+from .recognition import RATE as REC_RATE
+from .recognition import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
 from .tts import SpeechError
 from .voice import RATE, Voice, system_phrases
 from .wavio import WavError, read_wav, write_wav
@@ -42,10 +42,8 @@ from .wavio import WavError, read_wav, write_wav
 log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
 
-QUIET = 0.18        # seconds clearly below the speech that end an utterance (see Quiet)
 HOLD = 0.8          # after an utterance that is no command: wait this long for more of it
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
-BLOCK = 0.03        # microphone block, seconds
 WAKE_PREFIX = "wake:"
 ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
 
@@ -71,68 +69,6 @@ def with_wake(commands: CommandSet, wake: str) -> CommandSet:
     return CommandSet(phrases, commands.values, [])
 
 
-class Quiet:
-    """A quick end-of-speech detector over 30 ms blocks: level against the room's noise floor.
-
-    The recognizer's own endpointer needs most of its window (0.45 s) of non-speech to end an
-    utterance, and takes steady room noise for speech. This one ends an utterance after
-    `quiet` seconds clearly below the speech (`min_drop` dB under its peak, `margin` dB above
-    the floor at most), so a finished command is answered sooner; a pause inside a phrase
-    ends it too, which the listener's hold takes care of.
-    """
-
-    def __init__(self, quiet: float = QUIET, margin: float = 9.0, loud_margin: float = 14.0, min_drop: float = 30.0,
-                 floor_seconds: float = 3.0):
-        self.quiet_blocks = max(1, int(round(quiet / BLOCK)))
-        self.margin, self.loud_margin, self.min_drop = margin, loud_margin, min_drop
-        self.levels: deque[float] = deque(maxlen=max(5, int(floor_seconds / BLOCK)))
-        self.floor = -70.0
-        self.reset()
-
-    def forget_room(self) -> None:
-        """A new listening phase: the floor is measured again."""
-        self.levels.clear()
-        self.floor = -70.0
-        self.reset()
-
-    def reset(self) -> None:
-        self.peak = -120.0
-        self.loud = 0        # loud blocks in the current stretch of speech
-        self.run = 0         # quiet blocks since the last loud one
-        self.loud_run = 0    # loud blocks in a row
-
-    def level(self, pcm: bytes) -> float:
-        x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
-        if not len(x):
-            return -120.0
-        return float(10.0 * np.log10(np.mean(x * x) / (32768.0 * 32768.0) + 1e-12))
-
-    def push(self, pcm: bytes) -> float:
-        db = self.level(pcm)
-        self.levels.append(db)
-        # the floor from the first block on (the microphone opens on the room, not on speech)
-        self.floor = float(np.percentile(self.levels, 10)) if len(self.levels) >= 5 else min(self.levels)
-        if db > max(self.floor + self.loud_margin, -65.0):
-            self.loud += 1
-            self.loud_run += 1
-            self.run = 0
-            self.peak = max(self.peak, db)
-        else:
-            self.loud_run = 0
-            if db < max(self.floor + self.margin, self.peak - self.min_drop) or db < -65.0:
-                self.run += 1
-        return db
-
-    @property
-    def ended(self) -> bool:
-        """Speech was heard and has been quiet long enough."""
-        return self.loud >= 3 and self.run >= self.quiet_blocks
-
-    @property
-    def resumed(self) -> bool:
-        return self.loud_run >= 3
-
-
 class Listener:
     """Chooses the grammar for the step (plain commands, or wake-word commands while partners talk)
     and turns a stream of audio blocks into decisions, holding on after an unfinished phrase."""
@@ -149,7 +85,7 @@ class Listener:
         # A small first grammar: the step's own is set before every listen.
         self.recognizer = open_recognizer(stt, model, first, self.commands, say=notice)
         self.backend = self.recognizer.backend
-        self.quiet = Quiet(quiet) if quiet else None
+        self.recognizer.end_quickly(quiet)  # the recognizer's endpointer ends a command after this much quiet
         self.hold = hold
         self.waking = False
         self.reprompted: dict | None = None
@@ -194,9 +130,7 @@ class Listener:
     def prepare(self, companion: Companion) -> None:
         """Before listening: the grammar of what can be said at this step."""
         self.recognizer.set_expect(self.live_for(companion))
-        self.recognizer.reset()
-        if self.quiet is not None:
-            self.quiet.forget_room()
+        self.recognizer.reset()  # a fresh endpointer: the room's floor is measured again
         self._buffer.clear()
         self._buffered = 0
         self._held = None
@@ -231,28 +165,18 @@ class Listener:
         while self._buffer and self._buffered - len(self._buffer[0]) >= limit:
             self._buffered -= len(self._buffer.popleft())
 
+    @property
+    def quiet(self) -> Quiet | None:
+        return self.recognizer.quiet
+
     def _utterance_end(self, pcm: bytes) -> Result | None:
-        """Feed the recognizer; a result when the utterance ended (its endpointer, or a quick quiet)."""
+        """Feed the recognizer; a result when its endpointer ended an utterance."""
         rec = self.recognizer
-        ended = rec.accept(pcm)
-        quiet = self.quiet
-        flushed = False
-        if quiet is not None:
-            quiet.push(pcm)
-            if not ended and rec.in_speech and quiet.ended:
-                # One sample pending: Segmenter.flush() fails (IndexError in Endpointer.end_stream)
-                # when the stream ends on a whole frame.
-                ended = rec.accept(b"\0\0")
-                ended = flushed = rec.flush() or ended
-        if not ended:
+        if not rec.accept(pcm):
             return None
-        if quiet is not None:
-            quiet.reset()
         result = rec.result() or NO_RESULT
         while (more := rec.result()) is not None:
             result = more
-        if flushed:
-            rec.reset()  # a fresh endpointer for what comes next
         return result
 
     def feed(self, pcm: bytes) -> Result | None:
