@@ -32,6 +32,8 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from .companion import Companion
+from .idle import SessionMarker, idle_expect, is_idle, respond_idle, with_wake_intent
+from .idle import WAKE_INTENT, launch as launch_session
 from .recognition import BLOCK, QUIET, Quiet  # noqa: F401  (the loop's block and quick end, one endpointer)
 from .recognition import RATE as REC_RATE
 from .recognition import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
@@ -75,7 +77,7 @@ class Listener:
 
     def __init__(self, stt: str | None, model: str | None, wake_word: str | None, notice=None,
                  quiet: float = QUIET, hold: float = HOLD, commands: CommandSet | None = None):
-        base = commands or build_commands()
+        base = with_wake_intent(commands or build_commands())
         self.always = list(base.always)
         self.all_intents = list(base.intents)
         self.not_over_talk = set(base.not_over_talk)  # from the catalog (over_talk: false)
@@ -106,9 +108,13 @@ class Listener:
         return self.recognizer
 
     def live_for(self, companion: Companion) -> list[str]:
+        if is_idle(companion):  # after "stop": only start phrases and safety
+            self.waking = False
+            return idle_expect(companion, self.all_intents)
         last = companion.last or {}
         expect = [n for n in (companion.expect or []) if n in self.all_intents]
-        names = (expect + [n for n in self.always if n not in expect]) if expect else list(self.all_intents)
+        names = (expect + [n for n in self.always if n not in expect]) if expect else \
+            [n for n in self.all_intents if n != WAKE_INTENT]
         talking = last.get("listen") == "conversation"
         if talking:
             names = [n for n in names if n not in self.not_over_talk]
@@ -231,6 +237,8 @@ def usual_steps() -> list[tuple[list[str], str]]:
 
 def respond(companion: Companion, result: Result, now: float) -> dict | None:
     """What the engine says to an utterance; None when conversation should be left alone."""
+    if is_idle(companion):
+        return respond_idle(companion, result, now)
     if result.intent:
         return companion.intent(result.intent, result.slots, now=now)
     if (companion.last or {}).get("listen") == "conversation":
@@ -307,8 +315,7 @@ def run_files(args, companion: Companion) -> int:
             if ticked:
                 record["ticked_audio"] = cue_paths
             print(json.dumps(record), flush=True)
-            if out and out["end"]:
-                break
+            # An ended session goes idle: the next file may start another one.
     except SpeechError as err:
         print(f"closer local: {err}", file=sys.stderr)
         return 1
@@ -441,20 +448,22 @@ def run_live(args, companion: Companion) -> int:
     listener.warm_up(usual_steps())  # before any audio plays: building a search holds the interpreter
     _, stop_prerender = prerender_in_background(voice, sorted({0, int(companion.memory.get("pace") or 0)}))
     player = StreamPlayer(out_dev)
-    print("Closer Together is listening. Say 'stop' to end, or press Ctrl-C.", file=sys.stderr)
+    print("Closer Together is listening. 'Stop' ends a session and it waits for 'start a check in' "
+          "or 'Closer Together'; Ctrl-C quits.", file=sys.stderr)
 
     def speak(out: dict) -> None:
         _names_private(voice, companion)
         player.play(voice.stream(out))
         companion.played()
 
-    out = companion.launch()
+    marker = SessionMarker()
+    out = launch_session(companion, marker)
     try:
-        while True:
+        while True:  # never ends on "stop": an ended session goes idle and waits for a start phrase
             try:
-                speak(out)
-                if out["end"]:
-                    break
+                if out is not None:
+                    speak(out)
+                marker.update(companion)
                 with audio.Microphone(in_dev, block_seconds=BLOCK) as mic:
                     out = listen_once(companion, listener, mic.read)
             except audio.AudioError as err:
@@ -462,13 +471,14 @@ def run_live(args, companion: Companion) -> int:
                 print(f"Audio trouble: {err}. Waiting for the device to come back...", file=sys.stderr)
                 in_dev, out_dev = _wait_for_devices(audio, args)
                 player = StreamPlayer(out_dev)
-                out = companion.intent("AMAZON.RepeatIntent")
+                out = None if is_idle(companion) else companion.intent("AMAZON.RepeatIntent")
     except KeyboardInterrupt:
         pass
     finally:
         stop_prerender.set()
         player.close()
         companion.end()
+        marker.clear()
     return 0
 
 
@@ -496,7 +506,7 @@ def listen_once(companion: Companion, listener: Listener, read: Callable[[], byt
                 return cue
         last = companion.last or {}
         if last.get("listen") == "command" and last.get("reprompt") and clock() >= reprompt_at and not busy \
-                and listener.reprompted is not companion.last:
+                and listener.reprompted is not companion.last and not is_idle(companion):
             listener.reprompted = companion.last  # once per question, not every 12 s
             return {**last, "segments": [{"type": "text", "text": last["reprompt"]}], "say": last["reprompt"]}
 
