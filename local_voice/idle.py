@@ -37,7 +37,7 @@ def with_wake_intent(commands: CommandSet) -> CommandSet:
 
 def is_idle(companion) -> bool:
     """The session has ended (or none has begun after an end): only start phrases are heard."""
-    return (companion.state or {}).get("mode") in ("idle", "ended")
+    return (getattr(companion, "state", None) or {}).get("mode") in ("idle", "ended")
 
 
 def idle_expect(companion, known: list[str]) -> list[str]:
