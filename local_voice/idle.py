@@ -32,7 +32,8 @@ def with_wake_intent(commands: CommandSet) -> CommandSet:
         return commands
     phrases = dict(commands.phrases)
     phrases[WAKE_INTENT] = [Phrase(WAKE_INTENT, tuple(text.split()), {}) for text in WAKE_PHRASES]
-    return CommandSet(phrases, commands.values, commands.always, commands.not_over_talk)
+    templates = commands.templates.with_intent(WAKE_INTENT, WAKE_PHRASES) if commands.templates else None
+    return commands.derive(phrases=phrases, templates=templates)
 
 
 def is_idle(companion) -> bool:

@@ -50,25 +50,22 @@ WAKE_PREFIX = "wake:"
 ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
 
 
-def wake_commands(commands: CommandSet, wake: str) -> CommandSet:
-    """The same commands, each preceded by the wake word."""
-    words = tuple(wake.lower().split())
-    phrases = {name: [Phrase(p.intent, words + tuple(p.words), dict(p.slots)) for p in items]
-               for name, items in commands.phrases.items()}
-    return CommandSet(phrases, commands.values, commands.always)
-
-
 def with_wake(commands: CommandSet, wake: str) -> CommandSet:
     """One command set holding both the plain commands and the wake-word ones (as 'wake:<intent>').
 
     One recognizer (one acoustic model in memory) serves both: the step's grammar picks which.
     `always` is left empty: the listener names every live intent itself.
     """
-    woken = wake_commands(commands, wake)
+    words = tuple(wake.lower().split())
     phrases = dict(commands.phrases)
-    for name, items in woken.phrases.items():
-        phrases[WAKE_PREFIX + name] = [Phrase(WAKE_PREFIX + name, p.words, p.slots) for p in items]
-    return CommandSet(phrases, commands.values, [])
+    for name, items in commands.phrases.items():
+        phrases[WAKE_PREFIX + name] = [Phrase(WAKE_PREFIX + name, words + tuple(p.words), dict(p.slots)) for p in items]
+    templates = commands.templates
+    if templates is not None:
+        for name, items in list(templates.by_intent.items()):
+            templates = templates.with_intent(WAKE_PREFIX + name, [f"{wake.lower()} ({t})" for t in items],
+                                              templates.slot_types.get(name))
+    return commands.derive(phrases=phrases, always=[], templates=templates)
 
 
 class Listener:
@@ -83,8 +80,7 @@ class Listener:
         self.not_over_talk = set(base.not_over_talk)  # from the catalog (over_talk: false)
         self.wake_word = None if not wake_word or wake_word.lower() == "none" else wake_word.lower()
         # The listener names every live intent itself (the always layer too, but not while idle).
-        self.commands = with_wake(base, self.wake_word) if self.wake_word else \
-            CommandSet(base.phrases, base.values, [], base.not_over_talk)
+        self.commands = with_wake(base, self.wake_word) if self.wake_word else base.derive(always=[])
         first = [name for name in ("AMAZON.StopIntent",) if name in base.phrases] or base.intents[:1]
         # A small first grammar: the step's own is set before every listen.
         self.recognizer = open_recognizer(stt, model, first, self.commands, say=notice)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .commands import SLOT, CommandSet
+from .commands import CommandSet
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def garbage_words() -> list[str]:
 
 
 def _command_words(commands: CommandSet) -> set[str]:
-    return {w for items in commands.phrases.values() for p in items for w in p.words if not SLOT.fullmatch(w)}
+    return commands.vocabulary()
 
 
 def _read(path: str | Path, wanted: set[str]) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from . import lexicon
 from .base import Recognizer
 from .commands import RATE, CommandSet, RecognizerError
 from .endpoint import frame_energy
-from .grammar import arpa, jsgf, sentences_for
+from .grammar import arpa, jsgf, sentences_for, skip_sentences
 
 
 class PocketsphinxRecognizer(Recognizer):
@@ -123,7 +123,8 @@ class PocketsphinxRecognizer(Recognizer):
         return key
 
     def _add_command_lm(self, name: str, live: list[str]) -> None:
-        text = arpa(sentences_for(self.commands, live), lexicon.garbage_words(), self.garbage_weight, self.backoff)
+        sentences = sentences_for(self.commands, live) + skip_sentences(self.commands, live)
+        text = arpa(sentences, lexicon.garbage_words(), self.garbage_weight, self.backoff)
         fd, path = tempfile.mkstemp(suffix=".arpa")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
