@@ -16,7 +16,7 @@ NAMES_PATH = Path(__file__).resolve().parent.parent / "names.txt"
 FIRST_NAME = "AMAZON.FirstName"
 SLOT = re.compile(r"\{(\w+)\}")
 _EXPAND_LIMIT = 400  # expand a slot phrase into plain phrases only up to this many
-SPREAD = 100  # sentences per template for the check language model and Vosk (a fair spread, not all)
+SPREAD = 40  # sentences per template for the check language model and Vosk (a fair spread, not all)
 
 
 class RecognizerError(Exception):
