@@ -3,7 +3,7 @@
 The template tree maps onto JSGF directly, so the grammar has the templates' own arcs, not a
 list of their expansions: `(a|b)` stays an alternative, `[x]` an optional arc, `<rule>` one
 shared JSGF rule, `{slot}` one shared rule of the slot type's values. Skip words ("um",
-"okay", "please", "for a moment") are one rule allowed twice before a command and once after it
+"okay", "please", "for a moment") are one rule allowed once before and once after a command (the matcher allows more)
 it, where people put them; the matcher allows the same. A word the model cannot say voids
 its branch only (an alternative without it stays).
 """
@@ -15,7 +15,7 @@ import re
 from .commands import CommandSet, RecognizerError
 
 _VOID = None  # a branch that cannot be said
-SKIP_LEAD, SKIP_TAIL = 2, 1  # skip words allowed before and after a command ("okay so next", "next please")
+SKIP_LEAD, SKIP_TAIL = 1, 1  # skip words allowed before and after a command (a second one before cost ~7 MB over all modes and let a Piper "next" become "now exit")
 _NAME = re.compile(r"[^a-z0-9_]+")
 
 
@@ -98,7 +98,7 @@ class _Writer:
 
 
 def template_jsgf(commands: CommandSet, live: list[str]) -> str:
-    """One JSGF grammar of the live intents' templates: `[<skip>] [<skip>] ( ... ) [<skip>]`."""
+    """One JSGF grammar of the live intents' templates: `[<skip>] ( ... ) [<skip>]`."""
     writer = _Writer(commands)
     grammar = commands.templates
     alternatives = []
