@@ -31,7 +31,8 @@ from .tts import DEFAULT_WPM, SpeechError, default_cache_dir, open_speaker
 RATE = 16000
 SENTENCE_PAUSE = 0.5  # seconds of silence between sentences at pause scale 1
 COMMA_PAUSE = 0.15    # between the pieces of a sentence rendered in pieces
-SPLIT_WORDS = 8       # a reply's first sentence longer than this starts with its words up to a comma
+OPENING_WORDS = (3, 5)  # a reply's first uncached sentence starts with this many of its words rendered alone
+JOIN_KEEP = 0.012     # seconds of Piper's own edge kept at a join inside a sentence (a word gap, not a pause)
 CLAUSE_WORDS = 12     # Piper renders at most about this many words at once where commas allow: its memory
                       # (the whole utterance's activations) and its time to first sample grow with the length
 SPOKEN_KEYS = ("text", "say", "intro", "summary", "outro", "closing", "reply", "how", "not_therapy")
@@ -149,14 +150,49 @@ def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
     return [" ".join(p) for p in merged]
 
 
-def trim(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarray:
-    """Drop the engine's own leading and trailing near-silence (pauses are ours to set), keeping `keep` s."""
+# Words a phrase starts with: an opening cut before one of these falls between phrases, where a
+# listener hears a breath-sized join as natural (before "your partner", "and tell", "about a day").
+_PHRASE_STARTS = {
+    "and", "but", "or", "so", "because", "when", "while", "if", "then", "that", "which", "who", "as",
+    "about", "at", "for", "from", "in", "into", "of", "on", "to", "with", "without", "after", "before",
+    "the", "a", "an", "your", "each", "one", "this", "what", "how",
+}
+_CONJUNCTIONS = {"and", "but", "or", "so", "because", "when", "while", "if", "then", "that", "which", "who", "as"}
+
+
+def opening(clause: str, shortest: int = OPENING_WORDS[0], longest: int = OPENING_WORDS[1]) -> tuple[str, str] | None:
+    """(opening words, rest) of a long clause, or None: Piper renders a whole utterance before its first
+    sample, so a reply's first words are rendered on their own and play while the rest renders.
+
+    The cut is at a comma among the first words (after a name, the name alone), else before a conjunction, else before another word
+    that starts a phrase, else after four words; the rest keeps at least three words. An opening cut
+    without a comma is rendered ending in one, so Piper gives it a rising, going-on intonation and not
+    the fall of a sentence's end; the join adds no pause of its own (see Voice._sentence)."""
+    words = clause.split()
+    if len(words) < shortest + 3 + 1:
+        return None
+    last = min(longest, len(words) - 3)
+    cut = next((i + 1 for i in range(0, last) if words[i].endswith((",", ";", ":"))), None)
+    if cut is None:
+        plain = [w.lower().strip("\"'()") for w in words]
+        cut = next((i for i in range(shortest, last + 1) if plain[i] in _CONJUNCTIONS), None)
+        if cut is None:
+            cut = next((i for i in range(shortest, last + 1) if plain[i] in _PHRASE_STARTS), None)
+        if cut is None:
+            cut = min(4, last)
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def trim(samples: np.ndarray, rate: int, keep: float = 0.03, start: bool = True, end: bool = True) -> np.ndarray:
+    """Drop the engine's own leading and trailing near-silence (pauses are ours to set), keeping `keep` s
+    at the edges asked for (start, end)."""
     x = np.abs(np.asarray(samples, dtype=np.int32))
-    if not len(x) or x.max() == 0:
+    if not len(x) or x.max() == 0 or not (start or end):
         return samples
     loud = np.flatnonzero(x > max(200, int(0.02 * x.max())))
     margin = int(keep * rate)
-    return samples[max(0, loud[0] - margin): min(len(samples), loud[-1] + margin + 1)]
+    first = max(0, loud[0] - margin) if start else 0
+    return samples[first: min(len(samples), loud[-1] + margin + 1) if end else len(samples)]
 
 
 def system_phrases(root: Path | None = None) -> list[str]:
@@ -273,23 +309,30 @@ class Voice:
         chunks = list(self._sentence(text, self.settings_for(pace)))
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
-    def _pieces(self, text: str, first: bool) -> list[str]:
-        """What the engine renders at once: a whole sentence, or for Piper its clauses; a reply's
-        long first sentence also gives its opening words up to a comma on their own, to start sooner."""
+    def _pieces(self, text: str, first: bool) -> list[tuple[str, bool]]:
+        """What the engine renders at once, each with whether it flows into the next with no pause:
+        a whole sentence, or for Piper its clauses; a reply's first sentence also gives its opening
+        words on their own (`opening`; after a name and a comma, the words after it too), to start sooner."""
         if self.info.engine != "piper":
-            return [text]
+            return [(text, False)]
         parts = clauses(text)
-        words = parts[0].split()
-        if first and len(text.split()) > SPLIT_WORDS:
-            for i, word in enumerate(words[:-3]):
-                if word.endswith((",", ";", ":")):
-                    return [" ".join(words[: i + 1]), " ".join(words[i + 1:])] + parts[1:]
-        return parts
+        if not first:
+            return [(part, False) for part in parts]
+        out: list[tuple[str, bool]] = []
+        rest = parts[0]
+        while (head := opening(rest)) is not None and len(out) < 2:
+            words, rest = head
+            flows = not words.endswith((",", ";", ":"))
+            out.append((words + "," if flows else words, flows))  # Piper's going-on intonation
+            if flows or len(words.split()) >= OPENING_WORDS[0]:
+                break
+        return out + [(rest, False)] + [(part, False) for part in parts[1:]]
 
     def _sentence(self, text: str, settings: dict, first: bool = False,
                   after: np.ndarray | None = None, live: bool = False) -> Iterator[np.ndarray]:
         """One sentence as chunks: whole from the cache, else piece by piece as rendered (then cached
-        whole when at the asked pace); `after` (a pause) is added to its last chunk."""
+        whole when at the asked pace); `after` (a pause) is added to its last chunk. Pieces cut at a
+        comma are joined by a short pause; an opening cut elsewhere is joined with only a word gap."""
         if not _WORD.search(text):  # punctuation alone: nothing to pronounce
             if after is not None:
                 yield after
@@ -301,13 +344,15 @@ class Voice:
             return
         wpm = settings["wpm"]
         parts = self._pieces(text, first)
-        rendered, exact = [], True
-        for i, part in enumerate(parts):
+        rendered, exact, joined = [], True, False
+        for i, (part, flows) in enumerate(parts):
             chunk, at_pace = self._synthesize(part, wpm, live)
             exact = exact and at_pace
             last = i + 1 == len(parts)
-            if not last:
+            chunk = trim(chunk, self.rate, JOIN_KEEP, start=joined, end=flows)
+            if not last and not flows:
                 chunk = np.concatenate([chunk, silence(COMMA_PAUSE * settings["pause_scale"], self.rate)])
+            joined = flows
             rendered.append(chunk)
             if last and exact:
                 self._store(text, wpm, np.concatenate(rendered))
