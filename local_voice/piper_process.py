@@ -270,15 +270,23 @@ class PiperSpeaker:
     def render(self, text: str, rate_hz: int | None = None, cache: bool = False) -> Audio:
         return self.render_live(text, rate_hz, stand_in=False)[0]
 
-    def render_live(self, text: str, rate_hz: int | None = None, stand_in: bool = True) -> tuple[Audio, bool]:
+    def render_live(self, text: str, rate_hz: int | None = None, stand_in: bool = True,
+                    same_process: bool = False) -> tuple[Audio, bool]:
         """(audio, exact): with stand_in, right after a pace change the audio may come at the old
-        pace while piper loads at the new one; exact says whether it is at this speaker's pace."""
+        pace while piper loads at the new one; exact says whether it is at this speaker's pace.
+        same_process: render with the process of the last call while it runs (the rest of a
+        sentence whose first piece a stand-in said keeps its pace, rather than change mid-sentence)."""
         from .tts import SpeechError
 
         if not speakable(text):
             raise SpeechError("nothing to say")
         for attempt in (1, 2):
-            process = PiperProcess.shared(self.info, self.scale, stand_in)
+            last = getattr(self, "last_process", None)
+            if same_process and last is not None and last.alive:
+                process = last
+            else:
+                process = PiperProcess.shared(self.info, self.scale, stand_in)
+            self.last_process = process
             try:
                 return process.render(text, rate_hz), process.scale == self.scale
             except PiperError as exc:

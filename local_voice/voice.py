@@ -35,6 +35,8 @@ OPENING_WORDS = (3, 5)  # a reply's first uncached sentence starts with this man
 JOIN_KEEP = 0.012     # seconds of Piper's own edge kept at a join inside a sentence (a word gap, not a pause)
 CLAUSE_WORDS = 12     # Piper renders at most about this many words at once where commas allow: its memory
                       # (the whole utterance's activations) and its time to first sample grow with the length
+LONG_CLAUSE = 16      # a clause with no comma longer than this is cut between phrases: piper's memory grows
+                      # about 8 MB a word rendered at once (bench/tts.py), and the odd 20-word question set its peak
 SPOKEN_KEYS = ("text", "say", "intro", "summary", "outro", "closing", "reply", "how", "not_therapy")
 CHIMES = ("soft", "warn", "end")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
@@ -131,8 +133,27 @@ def level_settings(level: int, base_wpm: float = DEFAULT_WPM) -> dict:
     return {"wpm": round(pace.wpm * float(base_wpm) / normal.wpm, 1), "pause_scale": float(pace.pause_scale)}
 
 
+# Words a phrase starts with: an opening cut before one of these falls between phrases, where a
+# listener hears a breath-sized join as natural (before "your partner", "and tell", "about a day").
+_PHRASE_STARTS = {
+    "and", "but", "or", "so", "because", "when", "while", "if", "then", "that", "which", "who", "as",
+    "about", "at", "for", "from", "in", "into", "of", "on", "to", "with", "without", "after", "before",
+    "the", "a", "an", "your", "each", "one", "this", "what", "how",
+}
+_PREPOSITIONS = {"about", "at", "for", "from", "in", "into", "of", "on", "to", "with", "without", "after", "before"}
+_CONJUNCTIONS = {"and", "but", "or", "so", "because", "when", "while", "if", "then", "that", "which", "who", "as"}
+
+
+def starts_phrase(plain: list[str], i: int, kind: set[str]) -> bool:
+    """Whether the i-th (lowercase) word starts a phrase of this kind: not one inside another
+    phrase's start ("in | a way", "for | the"), so a cut never strands a preposition or article."""
+    return plain[i] in kind and plain[i - 1] not in _PHRASE_STARTS
+
+
 def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
-    """A sentence cut after its commas (semicolons, colons) into pieces of at most max_words where it can be."""
+    """A sentence cut after its commas (semicolons, colons) into pieces of at most max_words where it can be;
+    a piece longer than LONG_CLAUSE (no comma in reach) is cut between phrases (`phrase_cut`), that cut marked by a
+    trailing comma the text did not have (see `Voice._pieces`)."""
     words = sentence.split()
     if len(words) <= max_words:
         return [sentence]
@@ -147,17 +168,31 @@ def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
             merged[-1] += piece
         else:
             merged.append(list(piece))
-    return [" ".join(p) for p in merged]
+    out: list[str] = []
+    for piece in merged:
+        while len(piece) > LONG_CLAUSE and (cut := phrase_cut(piece, LONG_CLAUSE)) is not None:
+            out.append(" ".join(piece[:cut]) + ",")
+            piece = piece[cut:]
+        out.append(" ".join(piece))
+    return out
 
 
-# Words a phrase starts with: an opening cut before one of these falls between phrases, where a
-# listener hears a breath-sized join as natural (before "your partner", "and tell", "about a day").
-_PHRASE_STARTS = {
-    "and", "but", "or", "so", "because", "when", "while", "if", "then", "that", "which", "who", "as",
-    "about", "at", "for", "from", "in", "into", "of", "on", "to", "with", "without", "after", "before",
-    "the", "a", "an", "your", "each", "one", "this", "what", "how",
-}
-_CONJUNCTIONS = {"and", "but", "or", "so", "because", "when", "while", "if", "then", "that", "which", "who", "as"}
+def phrase_cut(words: list[str], max_words: int) -> int | None:
+    """Where to cut a run of words with no comma so the first part has at most max_words: before a
+    conjunction, else a preposition, nearest the middle; None when neither is in reach (it stays whole)."""
+    middle = len(words) // 2
+    plain = [w.lower().strip("\"'()") for w in words]
+    allowed = range(4, min(max_words, len(words) - 4) + 1)
+    for kind in (_CONJUNCTIONS, _PREPOSITIONS):
+        found = [i for i in allowed if starts_phrase(plain, i, kind)]
+        if found:
+            return min(found, key=lambda i: abs(i - middle))
+    return None
+
+
+def text_has(text: str, piece: str) -> bool:
+    """Whether a piece ending in a comma is in the text as it stands (its comma is the text's own)."""
+    return f"{piece} " in f"{text} " and piece.endswith(",")
 
 
 def opening(clause: str, shortest: int = OPENING_WORDS[0], longest: int = OPENING_WORDS[1]) -> tuple[str, str] | None:
@@ -175,9 +210,9 @@ def opening(clause: str, shortest: int = OPENING_WORDS[0], longest: int = OPENIN
     cut = next((i + 1 for i in range(0, last) if words[i].endswith((",", ";", ":"))), None)
     if cut is None:
         plain = [w.lower().strip("\"'()") for w in words]
-        cut = next((i for i in range(shortest, last + 1) if plain[i] in _CONJUNCTIONS), None)
+        cut = next((i for i in range(shortest, last + 1) if starts_phrase(plain, i, _CONJUNCTIONS)), None)
         if cut is None:
-            cut = next((i for i in range(shortest, last + 1) if plain[i] in _PHRASE_STARTS), None)
+            cut = next((i for i in range(shortest, last + 1) if starts_phrase(plain, i, _PHRASE_STARTS)), None)
         if cut is None:
             cut = min(4, last)
     return " ".join(words[:cut]), " ".join(words[cut:])
@@ -262,17 +297,17 @@ class Voice:
             return None
         return samples.astype(np.int16, copy=False) if len(samples) else None
 
-    def _render(self, text: str, wpm: float, live: bool):
+    def _render(self, text: str, wpm: float, live: bool, same_process: bool = False):
         speaker = self.speaker(wpm)
         if live and hasattr(speaker, "render_live"):
-            return speaker.render_live(text, rate_hz=self.rate)
+            return speaker.render_live(text, rate_hz=self.rate, same_process=same_process)
         return speaker.render(text, rate_hz=self.rate), True
 
-    def _synthesize(self, text: str, wpm: float, live: bool = False) -> tuple[np.ndarray, bool]:
+    def _synthesize(self, text: str, wpm: float, live: bool = False, same_process: bool = False) -> tuple[np.ndarray, bool]:
         """(samples, exact): a live reply right after a pace change may come at the old pace (not exact)
         rather than wait for Piper to load at the new one."""
         try:
-            audio, exact = self._render(text, wpm, live)
+            audio, exact = self._render(text, wpm, live, same_process)
         except SpeechError as exc:
             if not self._fall_back(exc):
                 raise
@@ -311,22 +346,25 @@ class Voice:
 
     def _pieces(self, text: str, first: bool) -> list[tuple[str, bool]]:
         """What the engine renders at once, each with whether it flows into the next with no pause:
-        a whole sentence, or for Piper its clauses; a reply's first sentence also gives its opening
-        words on their own (`opening`; after a name and a comma, the words after it too), to start sooner."""
+        a whole sentence, or for Piper its clauses (a clause too long to render at once, cut between
+        phrases, flows on); a reply's first sentence also gives its opening words on their own
+        (`opening`; after a name and a comma, the words after it too), to start sooner."""
         if self.info.engine != "piper":
             return [(text, False)]
-        parts = clauses(text)
+        marked = [(part, part.endswith(",") and not text_has(text, part)) for part in clauses(text)]
         if not first:
-            return [(part, False) for part in parts]
+            return marked
         out: list[tuple[str, bool]] = []
-        rest = parts[0]
-        while (head := opening(rest)) is not None and len(out) < 2:
+        rest, rest_flows = marked[0]
+        while (head := opening(rest.rstrip(",") if rest_flows else rest)) is not None and len(out) < 2:
             words, rest = head
+            if rest_flows:
+                rest += ","
             flows = not words.endswith((",", ";", ":"))
             out.append((words + "," if flows else words, flows))  # Piper's going-on intonation
             if flows or len(words.split()) >= OPENING_WORDS[0]:
                 break
-        return out + [(rest, False)] + [(part, False) for part in parts[1:]]
+        return out + [(rest, rest_flows)] + marked[1:]
 
     def _sentence(self, text: str, settings: dict, first: bool = False,
                   after: np.ndarray | None = None, live: bool = False) -> Iterator[np.ndarray]:
@@ -346,7 +384,7 @@ class Voice:
         parts = self._pieces(text, first)
         rendered, exact, joined = [], True, False
         for i, (part, flows) in enumerate(parts):
-            chunk, at_pace = self._synthesize(part, wpm, live)
+            chunk, at_pace = self._synthesize(part, wpm, live, same_process=not exact)  # one pace a sentence
             exact = exact and at_pace
             last = i + 1 == len(parts)
             chunk = trim(chunk, self.rate, JOIN_KEEP, start=joined, end=flows)
