@@ -199,15 +199,17 @@ def opening(clause: str, shortest: int = OPENING_WORDS[0], longest: int = OPENIN
     """(opening words, rest) of a long clause, or None: Piper renders a whole utterance before its first
     sample, so a reply's first words are rendered on their own and play while the rest renders.
 
-    The cut is at a comma among the first words (after a name, the name alone), else before a conjunction, else before another word
+    The cut is at a comma among the first words (after a name, the name alone: "Sam," | "you go first."), else before a conjunction, else before another word
     that starts a phrase, else after four words; the rest keeps at least three words. An opening cut
     without a comma is rendered ending in one, so Piper gives it a rising, going-on intonation and not
     the fall of a sentence's end; the join adds no pause of its own (see Voice._sentence)."""
     words = clause.split()
-    if len(words) < shortest + 3 + 1:
+    if len(words) < 4:
         return None
     last = min(longest, len(words) - 3)
     cut = next((i + 1 for i in range(0, last) if words[i].endswith((",", ";", ":"))), None)
+    if cut is None and len(words) < shortest + 3 + 1:
+        return None
     if cut is None:
         plain = [w.lower().strip("\"'()") for w in words]
         cut = next((i for i in range(shortest, last + 1) if starts_phrase(plain, i, _CONJUNCTIONS)), None)

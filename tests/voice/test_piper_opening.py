@@ -22,6 +22,7 @@ needs_piper = pytest.mark.skipif(
     ("When you are ready, each of you can share one thing from today.", "When you are ready,"),
     ("Take a slow breath and notice how your body feels right now.", "Take a slow breath"),
     ("Please listen carefully while your partner speaks about something hard.", "Please listen carefully"),
+    ("Sam, you go first.", "Sam,"),
 ])
 def test_the_opening_is_a_few_words_cut_between_phrases(clause, head):
     first, rest = opening(clause)
@@ -29,7 +30,7 @@ def test_the_opening_is_a_few_words_cut_between_phrases(clause, head):
     assert len(rest.split()) >= 3
 
 
-@pytest.mark.parametrize("clause", ["Sam, you go first.", "Okay, moving on.", "Take your time now please."])
+@pytest.mark.parametrize("clause", ["Okay, moving on.", "Take your time now please.", "Alex, your turn."])
 def test_a_short_clause_is_rendered_whole(clause):
     assert opening(clause) is None
 
