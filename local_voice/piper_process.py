@@ -36,6 +36,8 @@ from .wavio import Audio, WavError, read_wav
 _WROTE = re.compile(r"Wrote (.+\.wav)\s*$")
 START_TIMEOUT = 120.0   # a first start on a Pi 3 loading from an SD card is slow
 RENDER_TIMEOUT = 60.0
+IDLE_BEFORE_LOAD = 0.8  # seconds the running process rests before a new pace's process starts loading
+LOAD_WAIT_MAX = 20.0    # ... or at most this long, when it never rests
 
 # How fast each voice speaks at length scale 1 (words a minute over whole sentences) and how
 # the rate follows the length scale (wpm ~ scale ** -exponent), measured with the 100-word
@@ -81,6 +83,7 @@ class PiperProcess:
 
     _shared: "PiperProcess | None" = None    # the process that renders now
     _pending: "PiperProcess | None" = None   # a process at a new pace, loading
+    _wanted: "tuple | None" = None            # (model, scale) to load once the running process is idle
     _shared_lock = threading.Lock()
 
     def __init__(self, voice: VoiceInfo, scale: float):
@@ -100,6 +103,7 @@ class PiperProcess:
         self.recent: deque[str] = deque(maxlen=8)  # piper's last messages, for an error
         self.lock = threading.Lock()
         self.started = False
+        self.last_done = time.monotonic()  # when it last finished a sentence
         self.ready = threading.Event()  # it has rendered: the voice is loaded
         threading.Thread(target=self._read_stderr, name="closer-piper-log", daemon=True).start()
 
@@ -139,6 +143,7 @@ class PiperProcess:
                     break
                 self.recent.append(message.strip())
             self.started = True
+            self.last_done = time.monotonic()
             self.ready.set()
             path = Path(found.group(1))
             try:  # still under the lock: close() waits for this, so the folder outlives the read
@@ -210,12 +215,14 @@ class PiperProcess:
                     and current.voice.model == voice.model
                 wanted = pending is not None and pending.alive and pending.matches(voice, scale)
                 if stand_in and usable:
-                    if not wanted:
+                    if not wanted and cls._wanted != (voice.model, scale):
                         if pending is not None:
                             pending.close()
-                        cls._pending = cls(voice, scale)
-                        threading.Thread(target=cls._pending._warm, name="closer-piper-load", daemon=True).start()
+                        cls._pending, cls._wanted = None, (voice.model, scale)
+                        threading.Thread(target=cls._load_when_idle, args=(voice, scale, current),
+                                         name="closer-piper-load", daemon=True).start()
                     return current
+                cls._wanted = None
                 if not wanted:
                     for old in (current, pending):
                         if old is not None:
@@ -230,12 +237,29 @@ class PiperProcess:
                     cls._pending = None if cls._pending is pending else cls._pending
 
     @classmethod
+    def _load_when_idle(cls, voice: VoiceInfo, scale: float, current: "PiperProcess") -> None:
+        """Start the process for a new pace once the running one has rested a moment: on one core
+        a voice loading beside the reply to "slower" made that reply start seconds later (bench/tts.py);
+        the reply is rendered ahead of playing, so the load runs while it is heard."""
+        deadline = time.monotonic() + LOAD_WAIT_MAX
+        while current.alive and time.monotonic() < deadline and \
+                (current.lock.locked() or time.monotonic() - current.last_done < IDLE_BEFORE_LOAD):
+            time.sleep(0.05)
+        with cls._shared_lock:
+            if cls._wanted != (voice.model, scale) or cls._pending is not None:
+                return  # another pace was asked meanwhile, or an exact render started it
+            cls._pending = cls(voice, scale)
+            cls._wanted = None
+            loading = cls._pending
+        loading._warm()
+
+    @classmethod
     def close_shared(cls) -> None:
         with cls._shared_lock:
             for process in (cls._shared, cls._pending):
                 if process is not None:
                     process.close()
-            cls._shared = cls._pending = None
+            cls._shared = cls._pending = cls._wanted = None
 
 
 def _close_at_exit() -> None:
