@@ -12,7 +12,10 @@ in a few hundred milliseconds. Piper's speaking rate (its length scale) is fixed
 program starts, so a new pace needs a new process. Loading one takes seconds on a busy Pi,
 and the reply to "slower" should not wait for it: while it loads, the running process
 stands in at the old pace for live replies (which are then not cached), and it is closed
-once the new one is ready. Cache filling (`exact`) waits for the right pace instead.
+once the new one is ready; the new one starts loading once the running one has rested, so a
+single core is not shared between the reply and the load. Cache filling (`exact`) waits for
+the right pace instead. (piper's HTTP server takes a pace per request but was measured larger
+and exposes the last sentence's phonemes on a local port: see README, "The voice".)
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Engine output to sound: speech for text, silence for pauses, soft tones for chimes.
 
 A reply is rendered piece by piece (`Voice.stream`): one sentence at a time, so a player
-can start on the first sentence while the rest is still being rendered; a long first
-sentence that was never rendered is split at its first comma, so its opening words play
-while the rest renders. Sentences are cached on disk (owner-only) as samples at the
+can start on the first sentence while the rest is still being rendered. Piper renders a whole
+utterance before its first sample, so a first sentence that was never rendered opens with its
+first few words rendered alone (`opening`), which play while the rest renders. Sentences are cached on disk (owner-only) as samples at the
 player's rate, keyed by voice, speaking rate and text (never when they hold the couple's
 names); `prerender` fills that cache with every fixed line of prompts/ (`fixed_lines`), in
 the background after start-up or with `closer voices warm`, so most replies start from disk.
