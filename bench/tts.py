@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from local_voice import voices  # noqa: E402
 from local_voice.piper_process import PiperProcess, length_scale  # noqa: E402
-from local_voice.voice import RATE, Voice, fixed_lines, system_phrases  # noqa: E402
+from local_voice.voice import JOIN_KEEP, RATE, Voice, fixed_lines, system_phrases, trim  # noqa: E402
 
 PLAIN_12 = "What is one thing your partner did this week that surprised you?"
 NAMED_12 = "{a}, take a slow breath and tell {b} what you noticed today."
@@ -173,9 +173,14 @@ def bench_piper(rounds: int) -> None:
          GOALS["first_ms"])
     chunks = [c for c in voice.stream(reply(PLAIN_12)) if len(c)]
     joined, at_once = np.concatenate(chunks), voice.render_text(PLAIN_12)
-    print(f"  opening '{voice._pieces(PLAIN_12, True)[0][0]}' then the rest: near-silence at the join "
+    head = voice._pieces(PLAIN_12, True)[0][0]
+    raw = voice._render(head, voice.wpm, False)[0].samples  # as piper wrote it, before any trimming
+    dropped = raw[len(trim(raw, RATE, JOIN_KEEP, start=False)):].astype(np.float64)
+    print(f"  opening '{head}' then the rest: near-silence at the join "
           f"{quiet_ms_around(joined, len(chunks[0])):.0f} ms (a pause is 150+), length {len(joined) / RATE:.2f} s "
-          f"against {len(at_once) / RATE:.2f} s rendered whole")
+          f"against {len(at_once) / RATE:.2f} s rendered whole; trimmed at the join: {len(dropped) / RATE * 1000:.0f} ms "
+          f"holding {100 * (dropped ** 2).sum() / (raw.astype(np.float64) ** 2).sum():.3f}% of the opening's energy "
+          f"(no phone clipped)")
 
     texts = [PLAIN_12, PASSAGE, "Okay, moving on.", "Thank you. Now Alex, it's your turn."]
     render, audio = 0.0, 0.0
