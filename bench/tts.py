@@ -24,7 +24,7 @@ Reported, each with its goal and the ratio figure/goal:
   1/share of what a quiet core gives, so each Piper time is also printed as a quiet-core
   estimate (time x share);
 - where an uncached reply's first sample comes from: its opening words rendered alone
-  (`local_voice.voice.opening`) against the whole first clause rendered at once (as before),
+  (`local_voice.phrasing.opening`) against the whole first clause rendered at once (as before),
   and the join: near-silence at it and the length against the sentence rendered whole;
 - the piper process's peak resident memory after rendering 4, 8, 12 and 16 words at once.
 Pi 4 estimate: no Pi here, so it is the quiet-core estimate times PI4_FACTOR, an assumption,

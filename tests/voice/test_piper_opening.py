@@ -9,7 +9,8 @@ import pytest
 
 from local_voice import voices
 from local_voice.piper_process import piper_environment
-from local_voice.voice import RATE, opening
+from local_voice.phrasing import opening
+from local_voice.voice import RATE
 
 needs_piper = pytest.mark.skipif(
     not (voices.piper_installed() and voices.packaged_voices()),
