@@ -12,12 +12,16 @@ in a few hundred milliseconds. Piper's speaking rate (its length scale) is fixed
 program starts, so a new pace needs a new process. Loading one takes seconds on a busy Pi,
 and the reply to "slower" should not wait for it: while it loads, the running process
 stands in at the old pace for live replies (which are then not cached), and it is closed
-once the new one is ready. Cache filling (`exact`) waits for the right pace instead.
+once the new one is ready; the new one starts loading once the running one has rested, so a
+single core is not shared between the reply and the load. Cache filling (`exact`) waits for
+the right pace instead. (piper's HTTP server takes a pace per request but was measured larger
+and exposes the last sentence's phonemes on a local port: see README, "The voice".)
 """
 
 from __future__ import annotations
 
 import atexit
+import os
 import queue
 import re
 import shutil
@@ -35,6 +39,8 @@ from .wavio import Audio, WavError, read_wav
 _WROTE = re.compile(r"Wrote (.+\.wav)\s*$")
 START_TIMEOUT = 120.0   # a first start on a Pi 3 loading from an SD card is slow
 RENDER_TIMEOUT = 60.0
+IDLE_BEFORE_LOAD = 0.8  # seconds the running process rests before a new pace's process starts loading
+LOAD_WAIT_MAX = 20.0    # ... or at most this long, when it never rests
 
 # How fast each voice speaks at length scale 1 (words a minute over whole sentences) and how
 # the rate follows the length scale (wpm ~ scale ** -exponent), measured with the 100-word
@@ -60,11 +66,27 @@ def speakable(text: str) -> str:
     return line if re.search(r"\w", line) else ""
 
 
+def piper_environment(environ: dict | None = None) -> dict:
+    """Our environment for piper, with onnxruntime's thread pool sized to the cores we may run on.
+
+    piper gives onnxruntime default session options, whose pool has a thread per core of the
+    machine, not of our CPU affinity: pinned to one core (bench/tts.py, or a busy Pi sharing its
+    cores), the extra thread spins against the one doing the work and a 12-word render took about
+    a third longer here. onnxruntime reads ORT_INTRA_OP_NUM_THREADS from the environment; a value
+    the user set is kept."""
+    env = dict(os.environ if environ is None else environ)
+    if not env.get("ORT_INTRA_OP_NUM_THREADS"):
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        env["ORT_INTRA_OP_NUM_THREADS"] = str(max(1, cores))
+    return env
+
+
 class PiperProcess:
     """One running `python -m piper` for a voice at one length scale."""
 
     _shared: "PiperProcess | None" = None    # the process that renders now
     _pending: "PiperProcess | None" = None   # a process at a new pace, loading
+    _wanted: "tuple | None" = None            # (model, scale) to load once the running process is idle
     _shared_lock = threading.Lock()
 
     def __init__(self, voice: VoiceInfo, scale: float):
@@ -76,7 +98,7 @@ class PiperProcess:
         try:
             self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1,
-                                         cwd=str(self.folder))
+                                         cwd=str(self.folder), env=piper_environment())
         except OSError as exc:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise PiperError(f"could not start piper ({exc})") from None
@@ -84,6 +106,7 @@ class PiperProcess:
         self.recent: deque[str] = deque(maxlen=8)  # piper's last messages, for an error
         self.lock = threading.Lock()
         self.started = False
+        self.last_done = time.monotonic()  # when it last finished a sentence
         self.ready = threading.Event()  # it has rendered: the voice is loaded
         threading.Thread(target=self._read_stderr, name="closer-piper-log", daemon=True).start()
 
@@ -123,6 +146,7 @@ class PiperProcess:
                     break
                 self.recent.append(message.strip())
             self.started = True
+            self.last_done = time.monotonic()
             self.ready.set()
             path = Path(found.group(1))
             try:  # still under the lock: close() waits for this, so the folder outlives the read
@@ -194,12 +218,14 @@ class PiperProcess:
                     and current.voice.model == voice.model
                 wanted = pending is not None and pending.alive and pending.matches(voice, scale)
                 if stand_in and usable:
-                    if not wanted:
+                    if not wanted and cls._wanted != (voice.model, scale):
                         if pending is not None:
                             pending.close()
-                        cls._pending = cls(voice, scale)
-                        threading.Thread(target=cls._pending._warm, name="closer-piper-load", daemon=True).start()
+                        cls._pending, cls._wanted = None, (voice.model, scale)
+                        threading.Thread(target=cls._load_when_idle, args=(voice, scale, current),
+                                         name="closer-piper-load", daemon=True).start()
                     return current
+                cls._wanted = None
                 if not wanted:
                     for old in (current, pending):
                         if old is not None:
@@ -214,12 +240,29 @@ class PiperProcess:
                     cls._pending = None if cls._pending is pending else cls._pending
 
     @classmethod
+    def _load_when_idle(cls, voice: VoiceInfo, scale: float, current: "PiperProcess") -> None:
+        """Start the process for a new pace once the running one has rested a moment: on one core
+        a voice loading beside the reply to "slower" made that reply start seconds later (bench/tts.py);
+        the reply is rendered ahead of playing, so the load runs while it is heard."""
+        deadline = time.monotonic() + LOAD_WAIT_MAX
+        while current.alive and time.monotonic() < deadline and \
+                (current.lock.locked() or time.monotonic() - current.last_done < IDLE_BEFORE_LOAD):
+            time.sleep(0.05)
+        with cls._shared_lock:
+            if cls._wanted != (voice.model, scale) or cls._pending is not None:
+                return  # another pace was asked meanwhile, or an exact render started it
+            cls._pending = cls(voice, scale)
+            cls._wanted = None
+            loading = cls._pending
+        loading._warm()
+
+    @classmethod
     def close_shared(cls) -> None:
         with cls._shared_lock:
             for process in (cls._shared, cls._pending):
                 if process is not None:
                     process.close()
-            cls._shared = cls._pending = None
+            cls._shared = cls._pending = cls._wanted = None
 
 
 def _close_at_exit() -> None:
@@ -254,15 +297,23 @@ class PiperSpeaker:
     def render(self, text: str, rate_hz: int | None = None, cache: bool = False) -> Audio:
         return self.render_live(text, rate_hz, stand_in=False)[0]
 
-    def render_live(self, text: str, rate_hz: int | None = None, stand_in: bool = True) -> tuple[Audio, bool]:
+    def render_live(self, text: str, rate_hz: int | None = None, stand_in: bool = True,
+                    same_process: bool = False) -> tuple[Audio, bool]:
         """(audio, exact): with stand_in, right after a pace change the audio may come at the old
-        pace while piper loads at the new one; exact says whether it is at this speaker's pace."""
+        pace while piper loads at the new one; exact says whether it is at this speaker's pace.
+        same_process: render with the process of the last call while it runs (the rest of a
+        sentence whose first piece a stand-in said keeps its pace, rather than change mid-sentence)."""
         from .tts import SpeechError
 
         if not speakable(text):
             raise SpeechError("nothing to say")
         for attempt in (1, 2):
-            process = PiperProcess.shared(self.info, self.scale, stand_in)
+            last = getattr(self, "last_process", None)
+            if same_process and last is not None and last.alive:
+                process = last
+            else:
+                process = PiperProcess.shared(self.info, self.scale, stand_in)
+            self.last_process = process
             try:
                 return process.render(text, rate_hz), process.scale == self.scale
             except PiperError as exc:

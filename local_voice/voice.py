@@ -1,9 +1,9 @@
 """Engine output to sound: speech for text, silence for pauses, soft tones for chimes.
 
 A reply is rendered piece by piece (`Voice.stream`): one sentence at a time, so a player
-can start on the first sentence while the rest is still being rendered; a long first
-sentence that was never rendered is split at its first comma, so its opening words play
-while the rest renders. Sentences are cached on disk (owner-only) as samples at the
+can start on the first sentence while the rest is still being rendered. Piper renders a whole
+utterance before its first sample, so a first sentence that was never rendered opens with its
+first few words rendered alone (`opening`), which play while the rest renders. Sentences are cached on disk (owner-only) as samples at the
 player's rate, keyed by voice, speaking rate and text (never when they hold the couple's
 names); `prerender` fills that cache with every fixed line of prompts/ (`fixed_lines`), in
 the background after start-up or with `closer voices warm`, so most replies start from disk.
@@ -26,14 +26,13 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from .phrasing import OPENING_WORDS, clauses, opening, text_has
 from .tts import DEFAULT_WPM, SpeechError, default_cache_dir, open_speaker
 
 RATE = 16000
 SENTENCE_PAUSE = 0.5  # seconds of silence between sentences at pause scale 1
 COMMA_PAUSE = 0.15    # between the pieces of a sentence rendered in pieces
-SPLIT_WORDS = 8       # a reply's first sentence longer than this starts with its words up to a comma
-CLAUSE_WORDS = 12     # Piper renders at most about this many words at once where commas allow: its memory
-                      # (the whole utterance's activations) and its time to first sample grow with the length
+JOIN_KEEP = 0.012     # seconds of Piper's own edge kept at a join inside a sentence (a word gap, not a pause)
 SPOKEN_KEYS = ("text", "say", "intro", "summary", "outro", "closing", "reply", "how", "not_therapy")
 CHIMES = ("soft", "warn", "end")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
@@ -130,33 +129,16 @@ def level_settings(level: int, base_wpm: float = DEFAULT_WPM) -> dict:
     return {"wpm": round(pace.wpm * float(base_wpm) / normal.wpm, 1), "pause_scale": float(pace.pause_scale)}
 
 
-def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
-    """A sentence cut after its commas (semicolons, colons) into pieces of at most max_words where it can be."""
-    words = sentence.split()
-    if len(words) <= max_words:
-        return [sentence]
-    pieces: list[list[str]] = [[]]
-    for word in words:
-        pieces[-1].append(word)
-        if word.endswith((",", ";", ":")):
-            pieces.append([])
-    merged: list[list[str]] = []
-    for piece in (p for p in pieces if p):
-        if merged and len(merged[-1]) + len(piece) <= max_words:
-            merged[-1] += piece
-        else:
-            merged.append(list(piece))
-    return [" ".join(p) for p in merged]
-
-
-def trim(samples: np.ndarray, rate: int, keep: float = 0.03) -> np.ndarray:
-    """Drop the engine's own leading and trailing near-silence (pauses are ours to set), keeping `keep` s."""
+def trim(samples: np.ndarray, rate: int, keep: float = 0.03, start: bool = True, end: bool = True) -> np.ndarray:
+    """Drop the engine's own leading and trailing near-silence (pauses are ours to set), keeping `keep` s
+    at the edges asked for (start, end)."""
     x = np.abs(np.asarray(samples, dtype=np.int32))
-    if not len(x) or x.max() == 0:
+    if not len(x) or x.max() == 0 or not (start or end):
         return samples
     loud = np.flatnonzero(x > max(200, int(0.02 * x.max())))
     margin = int(keep * rate)
-    return samples[max(0, loud[0] - margin): min(len(samples), loud[-1] + margin + 1)]
+    first = max(0, loud[0] - margin) if start else 0
+    return samples[first: min(len(samples), loud[-1] + margin + 1) if end else len(samples)]
 
 
 def system_phrases(root: Path | None = None) -> list[str]:
@@ -226,17 +208,17 @@ class Voice:
             return None
         return samples.astype(np.int16, copy=False) if len(samples) else None
 
-    def _render(self, text: str, wpm: float, live: bool):
+    def _render(self, text: str, wpm: float, live: bool, same_process: bool = False):
         speaker = self.speaker(wpm)
         if live and hasattr(speaker, "render_live"):
-            return speaker.render_live(text, rate_hz=self.rate)
+            return speaker.render_live(text, rate_hz=self.rate, same_process=same_process)
         return speaker.render(text, rate_hz=self.rate), True
 
-    def _synthesize(self, text: str, wpm: float, live: bool = False) -> tuple[np.ndarray, bool]:
+    def _synthesize(self, text: str, wpm: float, live: bool = False, same_process: bool = False) -> tuple[np.ndarray, bool]:
         """(samples, exact): a live reply right after a pace change may come at the old pace (not exact)
         rather than wait for Piper to load at the new one."""
         try:
-            audio, exact = self._render(text, wpm, live)
+            audio, exact = self._render(text, wpm, live, same_process)
         except SpeechError as exc:
             if not self._fall_back(exc):
                 raise
@@ -273,23 +255,33 @@ class Voice:
         chunks = list(self._sentence(text, self.settings_for(pace)))
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
-    def _pieces(self, text: str, first: bool) -> list[str]:
-        """What the engine renders at once: a whole sentence, or for Piper its clauses; a reply's
-        long first sentence also gives its opening words up to a comma on their own, to start sooner."""
+    def _pieces(self, text: str, first: bool) -> list[tuple[str, bool]]:
+        """What the engine renders at once, each with whether it flows into the next with no pause:
+        a whole sentence, or for Piper its clauses (a clause too long to render at once, cut between
+        phrases, flows on); a reply's first sentence also gives its opening words on their own
+        (`opening`; after a name and a comma, the words after it too), to start sooner."""
         if self.info.engine != "piper":
-            return [text]
-        parts = clauses(text)
-        words = parts[0].split()
-        if first and len(text.split()) > SPLIT_WORDS:
-            for i, word in enumerate(words[:-3]):
-                if word.endswith((",", ";", ":")):
-                    return [" ".join(words[: i + 1]), " ".join(words[i + 1:])] + parts[1:]
-        return parts
+            return [(text, False)]
+        marked = [(part, part.endswith(",") and not text_has(text, part)) for part in clauses(text)]
+        if not first:
+            return marked
+        out: list[tuple[str, bool]] = []
+        rest, rest_flows = marked[0]
+        while (head := opening(rest.rstrip(",") if rest_flows else rest)) is not None and len(out) < 2:
+            words, rest = head
+            if rest_flows:
+                rest += ","
+            flows = not words.endswith((",", ";", ":"))
+            out.append((words + "," if flows else words, flows))  # Piper's going-on intonation
+            if flows or len(words.split()) >= OPENING_WORDS[0]:
+                break
+        return out + [(rest, rest_flows)] + marked[1:]
 
     def _sentence(self, text: str, settings: dict, first: bool = False,
                   after: np.ndarray | None = None, live: bool = False) -> Iterator[np.ndarray]:
         """One sentence as chunks: whole from the cache, else piece by piece as rendered (then cached
-        whole when at the asked pace); `after` (a pause) is added to its last chunk."""
+        whole when at the asked pace); `after` (a pause) is added to its last chunk. Pieces cut at a
+        comma are joined by a short pause; an opening cut elsewhere is joined with only a word gap."""
         if not _WORD.search(text):  # punctuation alone: nothing to pronounce
             if after is not None:
                 yield after
@@ -301,13 +293,15 @@ class Voice:
             return
         wpm = settings["wpm"]
         parts = self._pieces(text, first)
-        rendered, exact = [], True
-        for i, part in enumerate(parts):
-            chunk, at_pace = self._synthesize(part, wpm, live)
+        rendered, exact, joined = [], True, False
+        for i, (part, flows) in enumerate(parts):
+            chunk, at_pace = self._synthesize(part, wpm, live, same_process=not exact)  # one pace a sentence
             exact = exact and at_pace
             last = i + 1 == len(parts)
-            if not last:
+            chunk = trim(chunk, self.rate, JOIN_KEEP, start=joined, end=flows)
+            if not last and not flows:
                 chunk = np.concatenate([chunk, silence(COMMA_PAUSE * settings["pause_scale"], self.rate)])
+            joined = flows
             rendered.append(chunk)
             if last and exact:
                 self._store(text, wpm, np.concatenate(rendered))
