@@ -1,0 +1,267 @@
+"""Disclosure language: how people say they are not safe, loaded from skill/disclosures.yaml.
+
+One grammar, three front ends:
+- text (typed, or a recognizer's words): `detect(text)` finds a disclosure's core anywhere in a
+  sentence ("so um he hit me again last night and i don't know") unless table talk covers it ("she
+  beat me at chess"), or a said-alone disclosure as the whole utterance ("i need help"). It answers
+  the family (self_harm, violence, threats, sexual, fear, control, danger), which decides the
+  order the resources are named in.
+- Alexa: `alexa_samples()`, a spread of whole sentences from every family, within Alexa's limits.
+- local voice: `catalog_item()` gives the catalog the SafetyIntent templates (each core wrapped in
+  the words people put around it) and their rules, prefixed so they cannot clash with the
+  catalog's own; the recognizer compiles them like any other intent.
+
+Only the template API of skill/templates.py is used (parse, expand, count, spread, Matcher); the
+span search here tries the Matcher on the parts of a sentence that can start and end a core.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import templates as tpl
+from .templates import Alt, Matcher, RuleRef, Seq, Slot, Word, normalize
+
+DATA_PATH = Path(__file__).resolve().parent / "disclosures.yaml"
+INTENT = "SafetyIntent"
+# When a sentence holds cores of several families, the most urgent decides the order of resources.
+FAMILIES = ("danger", "self_harm", "threats", "sexual", "violence", "control", "fear")
+RULE_PREFIX = "safety_"
+_RULE_REF = re.compile(r"<([\w\- ]+)>")
+ALEXA_MAX_CHARS = 200  # Alexa refuses longer sample utterances
+
+
+class SafetyLanguageError(ValueError):
+    """The disclosure data is malformed (says which family or template)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    family: str
+    start: int  # word offsets in the normalized sentence
+    end: int
+    template: str
+
+
+class SafetyLanguage:
+    """The loaded grammar and its matchers."""
+
+    def __init__(self, data: dict):
+        if not isinstance(data, dict) or not isinstance(data.get("families"), dict):
+            raise SafetyLanguageError("disclosures: a mapping with `rules`, `families`, `everyday` and `voice`")
+        self.rules: dict[str, str] = {str(k): str(v) for k, v in (data.get("rules") or {}).items()}
+        self.anywhere: dict[str, list[str]] = {}
+        self.said_alone: dict[str, list[str]] = {}
+        self.sample_counts: dict[str, int] = {}
+        for family, spec in data["families"].items():
+            if family not in FAMILIES:
+                raise SafetyLanguageError(f"disclosures: unknown family {family!r} (use {', '.join(FAMILIES)})")
+            self.anywhere[family] = [str(t) for t in spec.get("anywhere") or []]
+            self.said_alone[family] = [str(t) for t in spec.get("said_alone") or []]
+            self.sample_counts[family] = int(spec.get("samples", 100))
+        self.everyday = [str(t) for t in data.get("everyday") or []]
+        voice = data.get("voice") or {}
+        self.lead, self.tail = str(voice.get("lead", "")), str(voice.get("tail", ""))
+        for family, items in {**self.anywhere, "everyday": self.everyday}.items():
+            for template in items:
+                self._check(family, template)
+        self._cores = Matcher([(f, t) for f, items in self.anywhere.items() for t in items], self.rules)
+        self._alone = Matcher([(f, t) for f, items in self.said_alone.items() for t in items], self.rules)
+        self._table_talk = Matcher([("everyday", t) for t in self.everyday], self.rules)
+        self._core_edges = _edges([t for items in self.anywhere.values() for t in items], self.rules)
+        self._everyday_edges = _edges(self.everyday, self.rules)
+
+    def _check(self, family: str, template: str) -> None:
+        try:
+            tpl.count(template, self.rules)
+        except tpl.TemplateError as err:
+            raise SafetyLanguageError(f"disclosures ({family}): {err}") from None
+
+    # ---- text ----------------------------------------------------------------------------------
+
+    def detect(self, text: str) -> str | None:
+        """The family of the disclosure in a sentence, or None for table talk."""
+        found = self.find(text)
+        return found.family if found else None
+
+    def find(self, text: str) -> Found | None:
+        words = normalize(text).split()
+        if not words:
+            return None
+        alone = self._alone.match(" ".join(_without_fillers(words)))
+        if alone:
+            return Found(alone.intent, 0, len(words), alone.template)
+        cores = _spans(self._cores, words, self._core_edges)
+        if not cores:
+            return None
+        talk = _spans(self._table_talk, words, self._everyday_edges)
+        kept = [c for c in cores if not any(t.start < c.end and c.start < t.end for t in talk)]
+        if not kept:
+            return None
+        return min(kept, key=lambda c: (FAMILIES.index(c.family), c.start))
+
+    # ---- Alexa and the local grammar ---------------------------------------------------------
+
+    def voice_templates(self) -> list[str]:
+        """Whole-utterance templates: every core with the words around it, and the said-alone ones."""
+        lead = f"[{self.lead[1:-1]}] " if self.lead.startswith("(") else ""
+        tail = f" [{self.tail[1:-1]}]" if self.tail.startswith("(") else ""
+        out = [f"{lead}({t}){tail}" for family in FAMILIES for t in self.anywhere.get(family, [])]
+        out += [t for family in FAMILIES for t in self.said_alone.get(family, [])]
+        return out
+
+    def samples(self, family: str, n: int) -> list[str]:
+        """About n whole sentences of one family, spread over its templates (cores alone first)."""
+        templates = self.anywhere.get(family, []) + self.said_alone.get(family, [])
+        sizes = [tpl.count(t, self.rules) for t in templates]
+        total = sum(sizes) or 1
+        out: dict[str, None] = {}
+        for template, size in zip(templates, sizes):
+            share = max(2, round(n * size ** 0.5 / sum(s ** 0.5 for s in sizes)))  # big templates get more, not all
+            out.update(dict.fromkeys(tpl.spread(template, min(share, size), self.rules)))
+        del total
+        return list(out)
+
+    def alexa_samples(self, taken: set[str] = frozenset()) -> list[str]:
+        """SafetyIntent sample utterances for the Alexa model: each family's share of sentences, a few
+        with the words people put around them, none longer than Alexa accepts, none another intent's."""
+        out: dict[str, None] = {}
+        lead = tpl.expand(self.lead) if self.lead else []
+        tail = tpl.expand(self.tail) if self.tail else []
+        for family in FAMILIES:
+            sentences = self.samples(family, self.sample_counts.get(family, 100))
+            for k, sentence in enumerate(sentences):
+                if k % 5 == 1 and lead:
+                    sentence = f"{lead[k % len(lead)]} {sentence}"
+                elif k % 5 == 3 and tail:
+                    sentence = f"{sentence} {tail[k % len(tail)]}"
+                if len(sentence) <= ALEXA_MAX_CHARS and sentence not in taken:
+                    out.setdefault(sentence)
+        return list(out)
+
+    def catalog_item(self) -> dict:
+        """SafetyIntent for the catalog: templates and rules, rule names prefixed (`<safety_person>`)."""
+        rename = lambda text: _RULE_REF.sub(lambda m: f"<{RULE_PREFIX}{m.group(1)}>", text)  # noqa: E731
+        rules = {RULE_PREFIX + name: rename(body) for name, body in self.rules.items()}
+        return {"name": INTENT, "templates": [rename(t) for t in self.voice_templates()], "rules": rules,
+                "detect": self.slots_for}
+
+    def slots_for(self, text: str) -> dict | None:
+        """The catalog's detector: {"family": ...} for a disclosure, None otherwise."""
+        family = self.detect(text)
+        return {"family": family} if family else None
+
+
+# Fillers around a said-alone disclosure ("um, i need help"), dropped from both ends before the
+# whole-utterance check (cheaper than a skip-word matcher, and the cores need none).
+FILLERS = {"um", "uh", "erm", "okay", "ok", "so", "please", "now", "just", "hey", "oh", "well", "like",
+           "alexa", "closer", "together", "honestly", "actually", "really", "yeah", "and", "but", "look"}
+
+
+def _without_fillers(words: list[str]) -> list[str]:
+    start, end = 0, len(words)
+    while start < end and words[start] in FILLERS:
+        start += 1
+    while end > start and words[end - 1] in FILLERS:
+        end -= 1
+    return words[start:end] or words
+
+
+def _spans(matcher: Matcher, words: list[str], edges: tuple[set, set, int]) -> list[Found]:
+    """Every (start, end) part of the sentence that the matcher covers whole, tried only where a
+    template can start and end, and no longer than the longest core."""
+    firsts, lasts, longest = edges
+    found = []
+    n = len(words)
+    for i in range(n):
+        if words[i] not in firsts:
+            continue
+        for j in range(i + 1, min(n, i + longest) + 1):
+            if words[j - 1] not in lasts:
+                continue
+            hit = matcher.match(" ".join(words[i:j]))
+            if hit:
+                found.append(Found(hit.intent, i, j, hit.template))
+    return found
+
+
+def _edges(templates: list[str], rules: dict) -> tuple[set, set, int]:
+    """The words a template can start with, end with, and the most words it can hold."""
+    firsts, lasts, longest = set(), set(), 1
+    known = _Tree(rules)
+    for template in templates:
+        node = tpl.parse(template)
+        firsts |= known.ends(node, first=True)
+        lasts |= known.ends(node, first=False)
+        longest = max(longest, known.longest(node))
+    return firsts, lasts, longest
+
+
+class _Tree:
+    """Small walks over a parsed template (first and last words, longest path), rules inlined."""
+
+    def __init__(self, rules: dict):
+        self.rules = rules
+
+    def _rule(self, name: str):
+        if name not in self.rules:
+            raise SafetyLanguageError(f"disclosures: unknown rule <{name}>")
+        return tpl.parse(self.rules[name])
+
+    @functools.lru_cache(maxsize=None)
+    def ends(self, node, first: bool) -> frozenset:
+        """Words that can stand first (or last) in node's sentences."""
+        if isinstance(node, Word):
+            return frozenset([node.text])
+        if isinstance(node, Slot):
+            return frozenset()
+        if isinstance(node, RuleRef):
+            return self.ends(self._rule(node.name), first)
+        if isinstance(node, Alt):
+            return frozenset().union(*(self.ends(o, first) for o in node.options))
+        out: set = set()
+        for item in (node.items if first else reversed(node.items)):
+            out |= self.ends(item, first)
+            if not self.optional(item):
+                break
+        return frozenset(out)
+
+    @functools.lru_cache(maxsize=None)
+    def optional(self, node) -> bool:
+        if isinstance(node, (Word, Slot)):
+            return False
+        if isinstance(node, RuleRef):
+            return self.optional(self._rule(node.name))
+        if isinstance(node, Alt):
+            return node.optional or any(self.optional(o) for o in node.options)
+        return all(self.optional(i) for i in node.items)
+
+    @functools.lru_cache(maxsize=None)
+    def longest(self, node) -> int:
+        if isinstance(node, (Word, Slot)):
+            return 1
+        if isinstance(node, RuleRef):
+            return self.longest(self._rule(node.name))
+        if isinstance(node, Alt):
+            return max(self.longest(o) for o in node.options)
+        return sum(self.longest(i) for i in node.items)
+
+    def __hash__(self) -> int:  # lru_cache on methods keys on self too
+        return id(self)
+
+
+@functools.lru_cache(maxsize=2)
+def load(path: str | None = None) -> SafetyLanguage:
+    """The disclosure grammar (cached: compiling it takes a moment)."""
+    with open(path or DATA_PATH, encoding="utf-8") as handle:
+        return SafetyLanguage(yaml.safe_load(handle))
+
+
+def detect(text: str) -> str | None:
+    """The family of the disclosure in `text`, or None."""
+    return load().detect(text)
