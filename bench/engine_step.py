@@ -65,15 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     total = args.steps + args.warmup
     gc.collect()
     for n in range(total):
-        mode = state.get("mode") if state else "ended"
-        if mode == "ended" or (state and state.get("n", 0) > 60 and rng.random() < 0.02):
+        mode = state.get("mode") if state else "idle"
+        if mode == "idle" or (state and state.get("n", 0) > 60 and rng.random() < 0.02):
             event = {"type": "launch"}
-        elif mode == "run":
+        elif mode in ("running", "paused"):
             name = pick(rng, RUN_MIX)
             event = {"type": "tick"} if name == "tick" else {"type": "intent", "intent": name, "slots": {}}
         elif mode == "safety":
             event = {"type": "intent", "intent": rng.choice(["AMAZON.NoIntent", "AMAZON.RepeatIntent", "AMAZON.StopIntent"]), "slots": {}}
-        elif mode in ("confirm_resume", "confirm_forget"):
+        elif mode == "confirm":
             event = {"type": "intent", "intent": rng.choice(["AMAZON.YesIntent", "AMAZON.NoIntent"]), "slots": {}}
         else:
             name = pick(rng, MENU_MIX)

@@ -95,7 +95,7 @@ class Companion:
 
     def played(self, now: float | None = None) -> None:
         """The last reply has finished playing: a timed turn's clock starts now."""
-        if self.state and self.state.get("mode") != "ended":
+        if self.state and self.state.get("mode") != "idle":
             self._step(self._event("played", now))
 
     def tick(self, now: float | None = None) -> dict | None:
@@ -108,5 +108,5 @@ class Companion:
         return out if out["segments"] else None
 
     def end(self) -> None:
-        if self.state and self.state.get("mode") != "ended":
+        if self.state and self.state.get("mode") != "idle":
             self._step(self._event("session_end"))

@@ -19,10 +19,6 @@ from .timers import Timers
 
 log = logging.getLogger("closer.alexa")
 
-STOPPERS = {"AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"}
-MOVERS = {"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "DoneIntent",
-          "StartCheckInIntent", "StartExerciseIntent", "SwitchFirstIntent"}
-
 
 
 def line(deps: "Deps", key: str, locale: str = "en-US") -> str:
@@ -109,9 +105,10 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
     attrs = session_attrs(handler_input)
     alexa = attrs.setdefault("alexa", {}) if handler_input.request_envelope.session is not None else {}
     rb = handler_input.response_builder
-    timer = out.get("timer") if isinstance(out.get("timer"), dict) else None
+    actions = [a for a in out.get("timer_actions") or [] if isinstance(a, dict)]
+    starting = next((a for a in actions if a.get("op") in ("start", "resume") and a.get("cues")), None)
+    timer = {"seconds": starting.get("seconds"), "cues": starting["cues"]} if starting else None
     cues = (timer or {}).get("cues") or []
-    intent = event.get("intent")
     can_api = deps.timers and env.can_call_apis(raw) and handler_input.service_client_factory is not None
     granted = env.timers_granted(raw) if granted is None else granted
     timers = Timers(handler_input.service_client_factory) if can_api and granted else None
@@ -119,7 +116,9 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
     consent_card = False
     if cues:
         if timers is not None:
-            silence = not timers.create_cues(timer, env.locale(raw), _skill_id(raw), delay)
+            # A held clock goes on where it was; anything else (or a failed resume) sets fresh timers.
+            resumed = starting.get("op") == "resume" and timers.resume_all()
+            silence = not resumed and not timers.create_cues(timer, env.locale(raw), _skill_id(raw), delay)
         elif can_api and not granted and not alexa.get("asked") and handler_input.request_envelope.session is not None:
             alexa["asked"] = True
             alexa["pending"] = {"out": _slim(out), "now": event.get("now")}
@@ -128,18 +127,18 @@ def respond(deps: Deps, handler_input, out: dict, event: dict, granted: bool | N
             silence = True
             consent_card = can_api and not granted
     elif timers is not None:
-        _control_timers(timers, intent, out)
+        _apply_timer_actions(timers, actions)
     lines = {key: line(deps, key, env.locale(raw)) for key in ("alexa_hint_done", "alexa_hint_next", "alexa_carry_on")}
     return _build(rb, out, silence, cues, consent_card, lines)
 
 
-def _control_timers(timers: Timers, intent: str | None, out: dict) -> None:
-    if intent == "AMAZON.PauseIntent":
-        timers.pause_all()
-    elif intent == "AMAZON.ResumeIntent":
-        timers.resume_all()
-    elif out.get("end") or intent in STOPPERS or intent in MOVERS:
-        timers.delete_all()
+def _apply_timer_actions(timers: Timers, actions: list[dict]) -> None:
+    """Pause or cancel the device's timers exactly as the engine says (a start or resume sets new ones above)."""
+    for action in actions:
+        if action.get("op") == "pause":
+            timers.pause_all()
+        elif action.get("op") == "cancel":
+            timers.delete_all()
 
 
 def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool, lines: dict):
@@ -180,7 +179,8 @@ def _ask_timers(rb, ask: str):
 
 
 def _slim(out: dict) -> dict:
-    keep = ("segments", "say", "reprompt", "end", "card", "prompt", "expect", "listen", "timer")
+    keep = ("segments", "say", "reprompt", "end", "card", "prompt", "expect", "listen", "timer", "timer_actions",
+            "pace_settings")
     return {k: out.get(k) for k in keep}
 
 

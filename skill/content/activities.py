@@ -9,7 +9,7 @@ from .vocab import CADENCES, SPEAKERS, WAITS
 ACTIVITY_FIELDS = ("kind", "id", "title", "theme", "names", "minutes", "contexts",
                    "summary", "intro", "steps", "outro")
 STEP_REQUIRED = ("id", "speaker", "wait")
-STEP_OPTIONAL = ("say", "draw", "seconds", "warn_before")
+STEP_OPTIONAL = ("say", "draw", "seconds", "warn_before", "breath")
 
 
 def read_activity(data, problems: Problems, stem: str, path: str) -> Activity | None:
@@ -66,6 +66,9 @@ def read_step(item, problems: Problems, line: int) -> Step | None:
     if ("say" in rec.data) == ("draw" in rec.data):
         rec.problems.add(rec.line, f"{rec.where}: give either say or draw, not both or neither")
     seconds, warn = rec.integer("seconds"), rec.integer("warn_before")
+    breath = rec.integer("breath") if "breath" in rec.data else None
+    if breath is not None and not 3 <= breath <= 10:
+        rec.error("breath", "a breath is 3 to 10 seconds of quiet")
     if wait == "timed" and "seconds" not in rec.data:
         rec.error("wait", "a timed step needs seconds")
     if wait != "timed":
@@ -76,7 +79,7 @@ def read_step(item, problems: Problems, line: int) -> Step | None:
         rec.error("warn_before", "warn_before must be less than seconds")
     if len(problems.sink) != before:
         return None
-    return Step(sid, speaker, say, draw, wait, seconds, warn)
+    return Step(sid, speaker, say, draw, wait, seconds, warn, breath)
 
 
 def read_draw(rec: Record) -> dict | None:

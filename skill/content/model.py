@@ -55,6 +55,7 @@ class Step:
     wait: str  # 'none' | 'turn' | 'timed'
     seconds: int | None = None
     warn_before: int | None = None
+    breath: int | None = None  # seconds of quiet after the words, where the step asks for a breath
 
 
 @dataclass(frozen=True)

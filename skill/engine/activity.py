@@ -6,7 +6,8 @@ every step, in household memory so it can be resumed anywhere:
     {"kind": "checkin" | "exercise" | "ritual" | "ladder", "id": ..., "items": [...],
      "i": index of the current item, "turn": 0 or 1, "first": 0 or 1,
      "timer": None or {"end": epoch, "warn": epoch or None, "warned": bool, "left": seconds when paused},
-     "started": epoch}
+     "started": epoch, "answered": someone finished a turn (not everything skipped),
+     "saved_at": epoch (in memory only: when the place was saved)}
 
 Each item is {"q": question id} (both partners answer in turn), {"s": step id} (an
 exercise step) or {"s": step id, "q": question id} (a step that draws a question).
@@ -14,7 +15,6 @@ exercise step) or {"s": step id, "q": question id} (a step that draws a question
 
 from __future__ import annotations
 
-from .words import partner_names
 
 TURN_WAITS = ("turn", "timed")
 
@@ -45,9 +45,12 @@ def step_of(content, run: dict, index: int | None = None):
 
 
 def is_two_turn(content, run: dict) -> bool:
-    """Whether the current item gives each partner a turn (questions do)."""
+    """Whether the current item gives each partner a turn: questions, and steps for both that wait."""
     item = run["items"][run["i"]]
-    return "q" in item
+    if "q" in item:
+        return True
+    step = step_of(content, run)
+    return step is not None and step.speaker == "both" and step.wait == "turn"
 
 
 def wait_kind(content, run: dict) -> str:
@@ -57,12 +60,12 @@ def wait_kind(content, run: dict) -> str:
     return step.wait
 
 
-def roles(run: dict, names: list | None) -> dict[str, str]:
+def roles(run: dict, names: list | None, words) -> dict[str, str]:
     """{a}/{b} for the current item: questions alternate who goes first."""
     first = run["first"]
     if run["kind"] != "exercise" and run["kind"] != "ritual":
         first = (first + run["i"]) % 2
-    return partner_names(names, first)
+    return words.partners(names, first)
 
 
 def current_prompt(run: dict) -> str | None:
@@ -70,11 +73,11 @@ def current_prompt(run: dict) -> str | None:
     return item.get("q") if item else None
 
 
-def progress_snapshot(run: dict | None) -> dict | None:
-    """What memory keeps to resume: the run without live timer deadlines."""
+def progress_snapshot(run: dict | None, now: float) -> dict | None:
+    """What memory keeps to resume: the run without live timer deadlines, and when it was saved."""
     if run is None:
         return None
-    snap = dict(run)
+    snap = dict(run, saved_at=now)
     timer = run.get("timer")
     if timer:
         snap["timer"] = None  # a resumed timed step starts its time again

@@ -15,7 +15,7 @@ import json
 
 MEMORY_VERSION = 1
 HISTORY_LIMIT = 400
-PACE_LIMIT = 3
+PACE_LIMIT = 2
 
 
 def new_memory() -> dict:
@@ -74,7 +74,7 @@ def apply_effect(memory: dict, effect: dict) -> dict:
     elif op == "ladder":
         memory["ladder"] = int(effect.get("pos", 0))
     elif op == "finished":
-        entry = {k: effect.get(k) for k in ("activity", "kind", "at", "seconds")}
+        entry = {k: effect.get(k) for k in ("activity", "kind", "at", "seconds", "day", "answered") if k in effect}
         history = memory.setdefault("history", [])
         history.append(entry)
         del history[:-HISTORY_LIMIT]

@@ -1,29 +1,43 @@
-"""Choosing questions: by depth and context, never repeating until a pool is used up."""
+"""Choosing questions: by depth and context, never repeating until a pool is used up.
+
+Questions meant for a call (their only context is `call`, or they come from the long-distance
+deck, which assumes the partners are apart) are asked only when the couple is on a call: the
+event's context is "call", or they asked for them by theme (the long-distance exercise).
+"""
 
 from __future__ import annotations
 
 import random
 
-CHECKIN_LENGTH = 4
+CHECKIN_LENGTH = 4  # kept for callers that size a check-in without the settings
+CALL_THEMES = ("long-distance",)
 
 
-def _pool(content, depth: int, context: str | None, theme: str | None = None) -> list:
+def assumes_call(question) -> bool:
+    return tuple(question.contexts) == ("call",) or question.theme in CALL_THEMES
+
+
+def _pool(content, depth: int, context: str | None, theme: str | None = None, on_call: bool = False,
+          fit_least: int = CHECKIN_LENGTH) -> list:
     questions = [q for q in content.questions.values() if q.source != "ladder"]
     if theme:
         questions = [q for q in questions if q.theme == theme]
+    elif not on_call and context != "call":
+        questions = [q for q in questions if not assumes_call(q)]
     exact = [q for q in questions if q.depth == depth]
     if context and context != "any":
         fitting = [q for q in exact if context in q.contexts or "any" in q.contexts]
-        if len(fitting) >= CHECKIN_LENGTH:
+        if len(fitting) >= fit_least:
             exact = fitting
     return sorted(exact, key=lambda q: q.id) or sorted(questions, key=lambda q: q.id)
 
 
 def draw(content, memory: dict, rng: random.Random, count: int, depth: int,
-         context: str | None = None, theme: str | None = None, exclude: set[str] | None = None) -> tuple[list[str], list[dict]]:
+         context: str | None = None, theme: str | None = None, exclude: set[str] | None = None,
+         on_call: bool = False) -> tuple[list[str], list[dict]]:
     """Pick `count` unused question ids; returns (ids, effects) where effects reset a used-up pool."""
     exclude = set(exclude or ())
-    pool = _pool(content, depth, context, theme)
+    pool = _pool(content, depth, context, theme, on_call)
     used = memory.get("used") or {}
     fresh = [q for q in pool if q.id not in used and q.id not in exclude]
     effects: list[dict] = []

@@ -1,4 +1,4 @@
-"""Fixtures for the Alexa adapter tests: a test PKI, signed requests, a contract-shaped engine and store."""
+"""Fixtures for the Alexa adapter tests: a test PKI, signed requests, the real engine (fixed seed), a store in memory."""
 
 from __future__ import annotations
 
@@ -22,73 +22,26 @@ CERT_URL = "https://s3.amazonaws.com/echo.api/closer-test-cert.pem"
 
 # ---------------------------------------------------------------- engine and store stand-ins
 
-QUESTIONS = ["q-one", "q-two", "q-three"]
+SEED = 2024  # a fixed seed: the same questions are drawn on every run
 
 
-class FakeEngine:
-    """Follows the engine contract (state, out = step(state, event, memory)); small and predictable.
+class SeededEngine:
+    """The real engine, every event given a fixed seed so replies are the same on every run."""
 
-    Used where the adapter is under test; tests that need the real engine use `real_engine`."""
+    def __init__(self, seed: int = SEED):
+        from skill.engine import load_engine
 
-    content = {"exercises": [{"names": ["listening exercise", "listening"]}]}
+        self.engine = load_engine()
+        self.content = self.engine.content
+        self.catalog = self.engine.catalog
+        self.seed = seed
 
     def step(self, state, event, memory, owned=False):
-        state = copy.deepcopy(state) if state else {"step": (memory.get("progress") or {}).get("step", "home"), "i": (memory.get("progress") or {}).get("i", 0)}
-        kind, intent = event["type"], event.get("intent")
-        out = {"segments": [], "reprompt": None, "end": False, "card": None, "prompt": None,
-               "expect": ["StartCheckInIntent", "AMAZON.HelpIntent"], "listen": "command", "timer": None, "effects": []}
-
-        def say(text, **extra):
-            out["segments"].append({"type": "text", "text": text})
-            out.update(extra)
-
-        if kind == "session_end":
-            out["effects"] = [{"progress": {"step": state["step"], "i": state["i"]}}]
-            return state, _finish(out)
-        if kind == "launch":
-            if state["step"] in ("question", "paused"):
-                say(f"Welcome back. Pick up at question {state['i'] + 1}?", reprompt="Yes or no?")
-                state["step"] = "offer"
-            else:
-                say("Welcome to Closer Together. Say start a check in.", reprompt="Say start a check in.")
-        elif intent == "AMAZON.StopIntent" or intent == "AMAZON.CancelIntent":
-            say("Goodbye for now.", end=True)
-        elif intent == "AMAZON.HelpIntent":
-            say("You can say next, repeat, pause or stop.", reprompt="What would you like?")
-        elif intent == "StartCheckInIntent" or (intent == "AMAZON.YesIntent" and state["step"] == "offer"):
-            state["step"] = "question"
-            say(f"Question {QUESTIONS[state['i']]} & more.", prompt=QUESTIONS[state["i"]], listen="conversation", expect=["DoneIntent", "AMAZON.NextIntent"])
-        elif intent == "AMAZON.NextIntent":
-            state["step"], state["i"] = "question", (state["i"] + 1) % len(QUESTIONS)
-            say(f"Question {QUESTIONS[state['i']]} & more.", prompt=QUESTIONS[state["i"]], listen="conversation", expect=["DoneIntent", "AMAZON.NextIntent"])
-        elif intent == "AMAZON.RepeatIntent":
-            say(f"Question {QUESTIONS[state['i']]} & more.", prompt=QUESTIONS[state["i"]], listen="conversation", expect=["DoneIntent"])
-        elif intent == "AMAZON.PauseIntent":
-            state["step"] = "paused"
-            say("Paused. Say resume when you're ready.", reprompt="Say resume.")
-        elif intent == "AMAZON.ResumeIntent":
-            state["step"] = "question"
-            say(f"Question {QUESTIONS[state['i']]} & more.", prompt=QUESTIONS[state["i"]], listen="conversation")
-        elif intent == "StartExerciseIntent":
-            state["step"] = "timed"
-            out["segments"] = [{"type": "text", "text": "Sam, talk for three minutes."}, {"type": "chime", "name": "soft"},
-                               {"type": "wait", "seconds": 180, "label": "turn"}]
-            out.update(listen="conversation", prompt="listening/a-shares",
-                       timer={"seconds": 180, "cues": [{"after": 150, "kind": "warn", "text": "Thirty seconds left."},
-                                                       {"after": 180, "kind": "end", "text": "Time to switch roles."}]})
-        else:
-            say("Sorry, say next, repeat or stop.", reprompt="Say next, repeat or stop.")
-        out["effects"] = [{"progress": {"step": state["step"], "i": state["i"]}}]
-        return state, _finish(out)
-
-
-def _finish(out):
-    out["say"] = " ".join(s["text"] for s in out["segments"] if s["type"] == "text")
-    return out
+        return self.engine.step(state, {"seed": self.seed, **event}, memory, owned=owned)
 
 
 class MemoryStore:
-    """The Store contract in memory: load, apply (dict-merge effects), forget."""
+    """The Store contract in memory: load, apply (the engine's effects), forget."""
 
     def __init__(self):
         self.data: dict[str, dict] = {}
@@ -98,10 +51,11 @@ class MemoryStore:
         return copy.deepcopy(self.data.get(household_id, {}))
 
     def apply(self, household_id, effects):
+        from skill.engine import apply_effects
+
         self.applied.append((household_id, effects))
-        memory = self.data.setdefault(household_id, {})
-        for effect in effects:
-            memory.update(effect)
+        memory = apply_effects(self.data.get(household_id), effects)
+        self.data[household_id] = memory
         return copy.deepcopy(memory)
 
     def forget(self, household_id):
@@ -183,7 +137,7 @@ def make_app(store):
     from skill.alexa.app import create_app
 
     def build(**config):
-        config.setdefault("engine", FakeEngine())
+        config.setdefault("engine", SeededEngine())
         config.setdefault("store", store)
         config.setdefault("verify", False)
         return create_app(config)

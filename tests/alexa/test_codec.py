@@ -15,7 +15,7 @@ from ask_sdk_model import RequestEnvelope
 from skill.alexa import codec
 from skill.alexa import envelope as env
 
-from .conftest import FakeEngine, MemoryStore, envelope
+from .conftest import SeededEngine, MemoryStore, envelope
 from .test_corpus import FILES
 
 REFERENCE = DefaultSerializer()
@@ -87,7 +87,7 @@ def test_deserialize_does_not_change_the_payload():
 def _responses():
     from skill.alexa.app import create_app
 
-    app = create_app({"engine": FakeEngine(), "store": MemoryStore(), "verify": False})
+    app = create_app({"engine": SeededEngine(), "store": MemoryStore(), "verify": False})
     skill = app.extensions["closer_skill"]
     attrs = None
     cases = [envelope("LaunchRequest"), envelope("IntentRequest", intent="StartCheckInIntent"),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import envelope
+
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "alexa-requests"
 if not CORPUS.exists():
     CORPUS = Path("/work/shared/corpus/alexa-requests")
@@ -50,8 +52,14 @@ def test_skill_disabled_forgets_the_household(client, post, store):
 
 def test_session_ended_with_error_saves_state(client, post, store):
     env = _load("alexanet__SessionEndedRequest.json")
+    start = envelope("IntentRequest", intent="StartCheckInIntent", user=env["session"]["user"]["userId"])
+    attrs = post(client, start).get_json()["sessionAttributes"]
+    store.applied.clear()
+    env["session"]["attributes"] = attrs
+    env["session"]["new"] = False
     assert post(client, env).status_code == 200
-    assert store.applied, "session_end effects were not written"
+    saved = [e for _, effects in store.applied for e in effects if e["op"] == "progress"]
+    assert saved and saved[-1]["progress"]["kind"] == "checkin", "session_end did not save where the couple was"
 
 
 def test_can_fulfill_answers_yes_for_our_intent_and_no_for_others(client, post):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from .conftest import FakeEngine, MemoryStore, envelope
+from .conftest import SeededEngine, MemoryStore, envelope
 
 
 def test_logs_never_carry_slot_values(make_app, post, caplog):
@@ -22,7 +22,7 @@ def test_lambda_handler_answers_a_launch(monkeypatch):
     from skill.alexa import lambda_handler
 
     monkeypatch.setattr(lambda_handler, "_SKILL", None)
-    monkeypatch.setattr(app_module, "_load_engine", lambda: FakeEngine())
+    monkeypatch.setattr(app_module, "_load_engine", lambda: SeededEngine())
     monkeypatch.setattr(app_module, "_open_store", lambda db: MemoryStore())
     reply = lambda_handler.handler(envelope(), None)
     assert reply["version"] == "1.0" and "outputSpeech" in reply["response"]

@@ -178,7 +178,7 @@ class EngineDriver:
         return _normalize(last, None, [c["say"] for c in cues])
 
     def relaunch(self, now: float) -> dict:
-        if self.state and self.state.get("mode") != "ended":
+        if self.state and self.state.get("mode") != "idle":
             self._step({"type": "session_end", "now": now})
         self.store.close()
         from skill.store import Store

@@ -36,7 +36,7 @@ def test_importing_and_stepping_the_engine_loads_no_io_library():
     done = subprocess.run([sys.executable, "-c", code], cwd=str(REPO), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
-    assert "skill.engine" in loaded and "skill.engine.handlers" in loaded
+    assert "skill.engine" in loaded and "skill.engine.modes.running" in loaded
     bad = [m for m in loaded if _forbidden(m)]
     assert not bad, f"the engine pulled in {bad}"
 

@@ -9,7 +9,8 @@ from .conftest import DAY, NOON, line, memory, run_text, says
 
 
 def finish_a_check_in(db, now: float, seed: int) -> list[dict]:
-    script = ["start a check in"] + ["next"] * CHECKIN_LENGTH
+    """Both partners answer every question (a check-in whose questions were all skipped would not count)."""
+    script = ["start a check in"] + ["I'm done"] * (2 * CHECKIN_LENGTH)
     return run_text(db, [line(t, now + 20 * k) for k, t in enumerate(script)], seed=seed, clock=now)
 
 

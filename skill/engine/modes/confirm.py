@@ -1,0 +1,88 @@
+"""Confirm: a yes or no is awaited. state["confirm"] says what it answers:
+
+    resume  "Last time you were partway through ... Would you like to pick up there?"
+    forget  "This deletes everything I keep about you ... Are you sure?"
+"""
+
+from __future__ import annotations
+
+from .. import flow, safety
+from . import menu, shared
+
+
+def yes(turn, slots: dict) -> None:
+    asked = turn.state.get("confirm")
+    turn.state["confirm"] = None
+    if asked == "forget":
+        turn.effect("forget")
+        turn.state["run"] = None
+        turn.say("forgotten")
+        turn.reply.end = True
+        return
+    if not flow.pick_up(turn):
+        flow.offer(turn)
+
+
+def no(turn, slots: dict) -> None:
+    asked = turn.state.get("confirm")
+    turn.state["confirm"] = None
+    if asked == "forget":
+        turn.say("not_forgotten")
+        return back(turn)
+    turn.effect("progress", progress=None)
+    turn.say("fresh_start")
+    flow.offer(turn)
+
+
+def back(turn) -> None:
+    """Return to where the couple was before "forget our data"."""
+    mode = turn.state.get("back") or "menu"
+    turn.state["back"] = None
+    if mode in ("running", "paused") and turn.run is None:
+        mode = "menu"
+    turn.state["mode"] = mode
+    if mode == "safety":
+        safety.enter(turn)
+
+
+def resume(turn, slots: dict) -> None:
+    """"Carry on": yes to picking up; to deleting, it means keep everything."""
+    return no(turn, slots) if turn.state.get("confirm") == "forget" else yes(turn, slots)
+
+
+def repeat(turn, slots: dict) -> None:
+    """The question again."""
+    if turn.state.get("confirm") == "forget":
+        turn.say("forget_confirm")
+    else:
+        progress = turn.mem.get("progress")
+        if not flow.resumable(turn, progress):
+            return flow.offer(turn)
+        turn.reply.text(flow.resume_offer(turn, progress))
+    turn.reply.remember = False
+
+
+def start_instead(handler):
+    """Starting something else answers the question: nothing is deleted, the saved place is kept."""
+    def start(turn, slots: dict) -> None:
+        turn.state["confirm"], turn.state["mode"] = None, "menu"
+        handler(turn, slots)
+    start.__doc__ = handler.__doc__
+    return start
+
+
+TABLE = {
+    "AMAZON.YesIntent": yes,
+    "AMAZON.NoIntent": no,
+    "AMAZON.ResumeIntent": resume,
+    "AMAZON.NextIntent": resume,
+    "AMAZON.RepeatIntent": repeat,
+    "StartCheckInIntent": start_instead(shared.start_checkin),
+    "StartExerciseIntent": start_instead(shared.start_exercise),
+    "ListExercisesIntent": start_instead(shared.list_exercises),
+    # While the question waits, preferences and names can still be set; the question stays open.
+    **{name: handler for name, handler in menu.TABLE.items()
+       if name in ("SetNamesIntent", "ProgressIntent", "DeeperIntent", "LighterIntent", "SlowerIntent",
+                   "FasterIntent", "SwitchFirstIntent", "ForgetDataIntent")},
+    "AMAZON.FallbackIntent": shared.fallback,
+}

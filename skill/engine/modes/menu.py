@@ -1,0 +1,77 @@
+"""Menu: nothing is under way. Start a check-in or an exercise, hear the list, set names and preferences."""
+
+from __future__ import annotations
+
+from .. import flow, starts
+from . import shared
+
+
+def yes(turn, slots: dict) -> None:
+    """"Shall we start the check in?" "Yes"."""
+    starts.start_checkin(turn)
+
+
+def no(turn, slots: dict) -> None:
+    turn.say("menu_no")
+
+
+def repeat(turn, slots: dict) -> None:
+    """The last thing said again: the offer, or the page of exercise names (then "next" still turns the page)."""
+    last = turn.state.get("last")
+    if not last:
+        return flow.offer(turn)
+    replay(turn, last)
+    if turn.list_at:
+        turn.state["list_at"] = turn.list_at
+
+
+def replay(turn, last: dict) -> None:
+    """Say a remembered reply again, exactly."""
+    turn.say("repeat_lead")
+    for segment in last["segments"]:
+        if segment["type"] == "text":
+            turn.reply.text(segment["text"])
+        elif segment["type"] == "pause":
+            turn.reply.pause(segment["seconds"])
+    turn.reply.reprompt = last.get("reprompt")
+    turn.reply.remember = False
+
+
+def resume(turn, slots: dict) -> None:
+    """Pick up a saved activity, if there is one."""
+    if not flow.pick_up(turn):
+        turn.say("nothing_to_resume")
+
+
+def next_(turn, slots: dict) -> None:
+    """Right after a page of names: the next page. Otherwise the saved activity, or a new check-in."""
+    if turn.list_at:
+        return shared.list_page(turn, turn.list_at)
+    if not flow.pick_up(turn):
+        starts.start_checkin(turn)
+
+
+def start_over(turn, slots: dict) -> None:
+    flow.offer(turn)
+
+
+TABLE = {
+    "StartCheckInIntent": shared.start_checkin,
+    "StartExerciseIntent": shared.start_exercise,
+    "ListExercisesIntent": shared.list_exercises,
+    "AMAZON.YesIntent": yes,
+    "AMAZON.NoIntent": no,
+    "SetNamesIntent": shared.set_names,
+    "ProgressIntent": shared.progress,
+    "DeeperIntent": shared.deeper,
+    "LighterIntent": shared.lighter,
+    "SlowerIntent": shared.slower,
+    "FasterIntent": shared.faster,
+    "SwitchFirstIntent": shared.switch_first,
+    "ForgetDataIntent": shared.forget,
+    "AMAZON.RepeatIntent": repeat,
+    "AMAZON.ResumeIntent": resume,
+    "AMAZON.NextIntent": next_,
+    "AMAZON.StartOverIntent": start_over,
+    "AMAZON.FallbackIntent": shared.fallback,
+}
