@@ -66,6 +66,9 @@ class SafetyLanguage:
             self.sample_counts[family] = int(spec.get("samples", 100))
         self.everyday = [str(t) for t in data.get("everyday") or []]
         voice = data.get("voice") or {}
+        for part in ("lead", "head", "tail"):  # rules of the voice wrapper, <voice_lead> ...
+            if voice.get(part):
+                self.rules[f"voice_{part}"] = str(voice[part])
         self.lead, self.tail = str(voice.get("lead", "")), str(voice.get("tail", ""))
         for family, items in {**self.anywhere, "everyday": self.everyday}.items():
             for template in items:
@@ -109,8 +112,8 @@ class SafetyLanguage:
 
     def voice_templates(self) -> list[str]:
         """Whole-utterance templates: every core with the words around it, and the said-alone ones."""
-        lead = f"[{self.lead[1:-1]}] " if self.lead.startswith("(") else ""
-        tail = f" [{self.tail[1:-1]}]" if self.tail.startswith("(") else ""
+        lead = "".join(f"[<voice_{part}>] " for part in ("lead", "head") if f"voice_{part}" in self.rules)
+        tail = " [<voice_tail>] [<voice_tail>]" if "voice_tail" in self.rules else ""
         out = [f"{lead}({t}){tail}" for family in FAMILIES for t in self.anywhere.get(family, [])]
         out += [t for family in FAMILIES for t in self.said_alone.get(family, [])]
         return out
