@@ -10,6 +10,7 @@ A template may also hold top-level alternatives: "yes|yeah".
     parse(text) -> Node          the syntax tree (Word, Slot, RuleRef, Seq, Alt); TemplateError on bad syntax
     expand(text_or_node, ...)    every sentence, deduplicated, in a stable order (absent optional words first)
     count(text_or_node, rules)   how many paths, without building them (slots count once)
+    spread(text_or_node, n)      at most n sentences evenly spread over the paths, picked by index
     Matcher(entries, ...)        typed or recognized text -> Match(intent, slots, template)
 
 The matcher compiles every intent's templates into ONE regular expression (never a loop over
@@ -230,6 +231,49 @@ def expand(text_or_node, rules: dict[str, str] | None = None, slots: dict[str, l
     return list(found)
 
 
+def spread(text_or_node, n: int, rules: dict[str, str] | None = None) -> list[str]:
+    """At most n distinct sentences ({slot} kept) evenly spread over all paths, picked by index
+    without building the rest: a fair sample of a template too big to list (Alexa samples)."""
+    node, known = _tree(text_or_node), _Rules(rules)
+    total = _count(node, known, ())
+    if total <= n:
+        return expand(node, rules, keep_slots=True)
+    found: dict[str, None] = {}
+    for k in range(n):
+        words = _nth(node, known, k * total // n, ())
+        if words:
+            found.setdefault(" ".join(words))
+    return list(found)
+
+
+def _nth(node: Node, rules: _Rules, index: int, stack: tuple) -> tuple:
+    """The index-th path in `_paths` order (slots kept)."""
+    if isinstance(node, (Word, Slot)):
+        return (str(node),)
+    if isinstance(node, RuleRef):
+        return _nth(rules.get(node.name, stack), rules, index, stack + (node.name,))
+    if isinstance(node, Alt):
+        if node.optional:
+            if index == 0:
+                return ()
+            index -= 1
+        for option in node.options:
+            size = _count(option, rules, stack)
+            if index < size:
+                return _nth(option, rules, index, stack)
+            index -= size
+        raise IndexError(index)
+    sizes = [_count(item, rules, stack) for item in node.items]
+    digits = []
+    for size in reversed(sizes):  # the last item varies fastest, as in _product
+        index, digit = divmod(index, size)
+        digits.append(digit)
+    out: tuple = ()
+    for item, digit in zip(node.items, reversed(digits)):
+        out += _nth(item, rules, digit, stack)
+    return out
+
+
 def count(text_or_node, rules: dict[str, str] | None = None) -> int:
     """How many paths a template has (a slot counts once), without building them."""
     return _count(_tree(text_or_node), _Rules(rules), ())
@@ -289,25 +333,37 @@ class Match:
     template: str
 
 
-class _Compiler:
-    """Turns templates into regular expressions over "word word " text (every word ends in a space)."""
+_MARK = "~"  # appended to every input word that belongs to a skip phrase ("for~ a~ moment~")
+_SKIP_RUN = f"(?:[a-z0-9']+{_MARK} )*"
+_FREE_WORD = "[a-z0-9']+"  # a marked word never fits: a slot without values takes no skip words
 
-    def __init__(self, rules: _Rules, slots, skip: str, free_word: str):
-        self.rules, self.slots, self.skip, self.free_word = rules, slots, skip, free_word
+
+class _Compiler:
+    """Turns templates into regular expressions over marked text: every word ends in a space, and
+    words that belong to a skip phrase carry a mark. A template word that is also a skip word
+    accepts the mark; between words, a run of marked words is skipped (loose patterns only).
+    The skip list thus costs one tiny pattern, not a large alternation after every word."""
+
+    def __init__(self, rules: _Rules, slots, skip_vocabulary: set[str], loose: bool):
+        self.rules, self.slots, self.vocabulary = rules, slots, skip_vocabulary
+        self.skip = _SKIP_RUN if loose else ""
         self.groups: dict[str, str] = {}  # regex group -> slot name
+
+    def word(self, text: str) -> str:
+        return re.escape(text) + (re.escape(_MARK) + "?" if text in self.vocabulary else "")
 
     def pattern(self, node: Node, stack: tuple = ()) -> str:
         if isinstance(node, Word):
-            return re.escape(node.text) + " " + self.skip
+            return self.word(node.text) + " " + self.skip
         if isinstance(node, Slot):
             group = f"s{len(self.groups)}"
             self.groups[group] = node.name
             values = (self.slots or {}).get(node.name)
             if values is None:
-                body = f"{self.free_word}(?: {self.free_word}){{0,{_FREE_SLOT_WORDS - 1}}}?"
+                body = f"{_FREE_WORD}(?: {_FREE_WORD}){{0,{_FREE_SLOT_WORDS - 1}}}?"
             else:
                 forms = sorted({normalize(v) for v in values if normalize(v)}, key=lambda v: (-len(v), v))
-                body = "|".join(re.escape(v) for v in forms) or "(?!)"
+                body = "|".join(" ".join(self.word(w) for w in v.split()) for v in forms) or "(?!)"
             return f"(?P<{group}>{body}) " + self.skip
         if isinstance(node, RuleRef):
             return self.pattern(self.rules.get(node.name, stack), stack + (node.name,))
@@ -317,21 +373,11 @@ class _Compiler:
         return "".join(self.pattern(item, stack) for item in node.items)
 
 
-def _skip_patterns(skip_words: Iterable[str]) -> tuple[str, str]:
-    """Any run of skip words; and one word of a free slot, which never starts with a skip word
-    (so "our names are robin and kai please" names kai, not "kai please")."""
-    forms = sorted({normalize(w) for w in skip_words if normalize(w)}, key=lambda w: (-len(w), w))
-    if not forms:
-        return "", "[a-z0-9']+"
-    either = "(?:" + "|".join(re.escape(f) for f in forms) + ")"
-    return f"(?:{either} )*", f"(?!{either} )[a-z0-9']+"
-
-
 class _IntentPattern:
-    def __init__(self, intent: str, templates: list[str], rules: _Rules, slots, skip: str, free_word: str):
+    def __init__(self, intent: str, templates: list[str], rules: _Rules, slots, skip_vocabulary: set[str], loose: bool):
         self.intent = intent
         self.templates = templates
-        compiler = _Compiler(rules, slots, skip, free_word)
+        compiler = _Compiler(rules, slots, skip_vocabulary, loose)
         parts = []
         for index, template in enumerate(templates):
             try:
@@ -344,14 +390,15 @@ class _IntentPattern:
                 raise TemplateError(str(err), template) from None
             parts.append(f"(?P<t{index}>{body})")
         self.groups = compiler.groups
-        self.regex = re.compile(skip + "(?:" + "|".join(parts) + ")")
+        self.regex = re.compile(compiler.skip + "(?:" + "|".join(parts) + ")")
 
-    def match(self, said: str) -> Match | None:
-        found = self.regex.fullmatch(said)
+    def match(self, marked: str) -> Match | None:
+        found = self.regex.fullmatch(marked)
         if not found:
             return None
         template = next(t for i, t in enumerate(self.templates) if found.group(f"t{i}") is not None)
-        slots = {self.groups[g]: v.strip() for g, v in found.groupdict().items() if g in self.groups and v is not None}
+        slots = {self.groups[g]: v.replace(_MARK, "").strip()
+                 for g, v in found.groupdict().items() if g in self.groups and v is not None}
         return Match(self.intent, slots, template)
 
 
@@ -370,18 +417,20 @@ class Matcher:
         known = _Rules(rules)
         for name, text in known.texts.items():
             parse(text)  # a broken rule is reported even if unused
-        self.skip_words = tuple(normalize(w) for w in skip_words if normalize(w))
-        skip, free_word = _skip_patterns(self.skip_words)
-        self._exact = [_IntentPattern(i, t, known, slots, "", free_word) for i, t in by_intent.items()]
-        self._loose = [_IntentPattern(i, t, known, slots, skip, free_word) for i, t in by_intent.items()] if skip else []
+        self.skip_words = tuple(dict.fromkeys(normalize(w) for w in skip_words if normalize(w)))
+        self._skip_phrases = sorted({tuple(w.split()) for w in self.skip_words}, key=len, reverse=True)
+        vocabulary = {w for phrase in self._skip_phrases for w in phrase}
+        self._exact = [_IntentPattern(i, t, known, slots, vocabulary, False) for i, t in by_intent.items()]
+        self._loose = [_IntentPattern(i, t, known, slots, vocabulary, True)
+                       for i, t in by_intent.items()] if self.skip_words else []
 
     @property
     def intents(self) -> list[str]:
         return [p.intent for p in self._exact]
 
-    def match(self, text: str, allowed: Iterable[str] | None = None) -> Match | None:
+    def match(self, text: str, allowed: Iterable[str] | None = None, exact_only: bool = False) -> Match | None:
         """The first intent (exact before skip words) whose templates cover the whole utterance."""
-        for found in self._matches(text, allowed):
+        for found in self._matches(text, allowed, exact_only):
             return found
         return None
 
@@ -392,14 +441,24 @@ class Matcher:
             seen.setdefault(found.intent, found)
         return list(seen.values())
 
-    def _matches(self, text: str, allowed: Iterable[str] | None) -> Iterator[Match]:
+    def _matches(self, text: str, allowed: Iterable[str] | None, exact_only: bool = False) -> Iterator[Match]:
         said = normalize(text)
         if not said:
             return
         live = set(allowed) if allowed is not None else None
-        for patterns in (self._exact, self._loose):
+        marked = self._mark(said.split())
+        for patterns in (self._exact,) if exact_only else (self._exact, self._loose):
             for pattern in patterns:
                 if live is None or pattern.intent in live:
-                    found = pattern.match(said + " ")
+                    found = pattern.match(marked)
                     if found:
                         yield found
+
+    def _mark(self, words: list[str]) -> str:
+        """The words with a mark on each one that is part of a skip phrase, each followed by a space."""
+        marked = [False] * len(words)
+        for i in range(len(words)):
+            for phrase in self._skip_phrases:
+                if tuple(words[i:i + len(phrase)]) == phrase:
+                    marked[i:i + len(phrase)] = [True] * len(phrase)
+        return "".join(w + (_MARK if m else "") + " " for w, m in zip(words, marked))
