@@ -29,11 +29,16 @@ from .templates import Alt, Matcher, RuleRef, Seq, Slot, Word, normalize
 
 DATA_PATH = Path(__file__).resolve().parent / "disclosures.yaml"
 INTENT = "SafetyIntent"
+NUMBER_INTENT = "RepeatNumberIntent"
 # When a sentence holds cores of several families, the most urgent decides the order of resources.
 FAMILIES = ("danger", "self_harm", "threats", "sexual", "violence", "control", "fear")
 RULE_PREFIX = "safety_"
 _RULE_REF = re.compile(r"<([\w\- ]+)>")
 ALEXA_MAX_CHARS = 200  # Alexa refuses longer sample utterances
+# The catalog's own templates for SafetyIntent: plain, so expanding them (collision checks) is cheap;
+# the detector and the grammar carry the real language.
+ALONE_TEMPLATES = ("i need help", "i'm in danger", "i don't feel safe", "i need a crisis line")
+ALEXA_MAX_SAMPLES = 1000  # a generous share of the model, well inside Alexa's limits
 
 
 class SafetyLanguageError(ValueError):
@@ -65,6 +70,7 @@ class SafetyLanguage:
             self.said_alone[family] = [str(t) for t in spec.get("said_alone") or []]
             self.sample_counts[family] = int(spec.get("samples", 100))
         self.everyday = [str(t) for t in data.get("everyday") or []]
+        self.number_again = dict(data.get("number_again") or {})
         voice = data.get("voice") or {}
         for part in ("lead", "head", "tail"):  # rules of the voice wrapper, <voice_lead> ...
             if voice.get(part):
@@ -73,11 +79,10 @@ class SafetyLanguage:
         for family, items in {**self.anywhere, "everyday": self.everyday}.items():
             for template in items:
                 self._check(family, template)
-        self._cores = Matcher([(f, t) for f, items in self.anywhere.items() for t in items], self.rules)
+        tree = _Tree(self.rules)
+        self._cores = _Index([(f, t) for f, items in self.anywhere.items() for t in items], self.rules, tree)
         self._alone = Matcher([(f, t) for f, items in self.said_alone.items() for t in items], self.rules)
-        self._table_talk = Matcher([("everyday", t) for t in self.everyday], self.rules)
-        self._core_edges = _edges([t for items in self.anywhere.values() for t in items], self.rules)
-        self._everyday_edges = _edges(self.everyday, self.rules)
+        self._table_talk = _Index([("everyday", t) for t in self.everyday], self.rules, tree)
 
     def _check(self, family: str, template: str) -> None:
         try:
@@ -99,10 +104,10 @@ class SafetyLanguage:
         alone = self._alone.match(" ".join(_without_fillers(words)))
         if alone:
             return Found(alone.intent, 0, len(words), alone.template)
-        cores = _spans(self._cores, words, self._core_edges)
+        cores = self._cores.spans(words)
         if not cores:
             return None
-        talk = _spans(self._table_talk, words, self._everyday_edges)
+        talk = self._table_talk.spans(words)
         kept = [c for c in cores if not any(t.start < c.end and c.start < t.end for t in talk)]
         if not kept:
             return None
@@ -122,37 +127,51 @@ class SafetyLanguage:
         """About n whole sentences of one family, spread over its templates (cores alone first)."""
         templates = self.anywhere.get(family, []) + self.said_alone.get(family, [])
         sizes = [tpl.count(t, self.rules) for t in templates]
-        total = sum(sizes) or 1
+        weight = sum(size ** 0.5 for size in sizes) or 1.0
         out: dict[str, None] = {}
         for template, size in zip(templates, sizes):
-            share = max(2, round(n * size ** 0.5 / sum(s ** 0.5 for s in sizes)))  # big templates get more, not all
-            out.update(dict.fromkeys(tpl.spread(template, min(share, size), self.rules)))
-        del total
+            share = min(size, max(2, round(n * size ** 0.5 / weight)))  # big templates get more, not all
+            out.update(dict.fromkeys(_pick(template, self.rules, share)))
         return list(out)
 
     def alexa_samples(self, taken: set[str] = frozenset()) -> list[str]:
-        """SafetyIntent sample utterances for the Alexa model: each family's share of sentences, a few
-        with the words people put around them, none longer than Alexa accepts, none another intent's."""
-        out: dict[str, None] = {}
+        """SafetyIntent sample utterances for the Alexa model: each family's share of sentences, some
+        with the words people put around them, taken in turn from every family up to ALEXA_MAX_SAMPLES,
+        none longer than Alexa accepts, none in `taken` (another intent's)."""
         lead = tpl.expand(self.lead) if self.lead else []
         tail = tpl.expand(self.tail) if self.tail else []
+        per_family = []
         for family in FAMILIES:
-            sentences = self.samples(family, self.sample_counts.get(family, 100))
-            for k, sentence in enumerate(sentences):
+            sentences = []
+            for k, sentence in enumerate(self.samples(family, self.sample_counts.get(family, 100))):
                 if k % 5 == 1 and lead:
                     sentence = f"{lead[k % len(lead)]} {sentence}"
                 elif k % 5 == 3 and tail:
                     sentence = f"{sentence} {tail[k % len(tail)]}"
                 if len(sentence) <= ALEXA_MAX_CHARS and sentence not in taken:
-                    out.setdefault(sentence)
+                    sentences.append(sentence)
+            per_family.append(sentences)
+        out: dict[str, None] = {}
+        for k in range(max(map(len, per_family), default=0)):
+            for sentences in per_family:
+                if k < len(sentences) and len(out) < ALEXA_MAX_SAMPLES:
+                    out.setdefault(sentences[k])
         return list(out)
 
-    def catalog_item(self) -> dict:
-        """SafetyIntent for the catalog: templates and rules, rule names prefixed (`<safety_person>`)."""
+    def catalog_items(self) -> list[dict]:
+        """For the catalog (skill/catalog.py `_extra_items`), rule names prefixed (`<safety_person>`):
+        SafetyIntent with its detector (text), its grammar (the local recognizer), its samples (Alexa,
+        drawn when first asked for) and a few plain templates (what the help line quotes); and
+        RepeatNumberIntent ("the number again")."""
         rename = lambda text: _RULE_REF.sub(lambda m: f"<{RULE_PREFIX}{m.group(1)}>", text)  # noqa: E731
         rules = {RULE_PREFIX + name: rename(body) for name, body in self.rules.items()}
-        return {"name": INTENT, "templates": [rename(t) for t in self.voice_templates()], "rules": rules,
-                "detect": self.slots_for}
+        safety = {"name": INTENT, "templates": list(ALONE_TEMPLATES), "samples": self.alexa_samples, "rules": rules,
+                  "grammar": [rename(t) for t in self.voice_templates()], "detect": self.slots_for}
+        ask = self.number_again
+        number = {"name": NUMBER_INTENT, "help": str(ask.get("help", "")),
+                  "templates": [rename(t) for t in ask.get("templates") or []],
+                  "rules": {RULE_PREFIX + k: rename(str(v)) for k, v in (ask.get("rules") or {}).items()}}
+        return [safety, number] if number["templates"] else [safety]
 
     def slots_for(self, text: str) -> dict | None:
         """The catalog's detector: {"family": ...} for a disclosure, None otherwise."""
@@ -175,34 +194,57 @@ def _without_fillers(words: list[str]) -> list[str]:
     return words[start:end] or words
 
 
-def _spans(matcher: Matcher, words: list[str], edges: tuple[set, set, int]) -> list[Found]:
-    """Every (start, end) part of the sentence that the matcher covers whole, tried only where a
-    template can start and end, and no longer than the longest core."""
-    firsts, lasts, longest = edges
-    found = []
-    n = len(words)
-    for i in range(n):
-        if words[i] not in firsts:
-            continue
-        for j in range(i + 1, min(n, i + longest) + 1):
-            if words[j - 1] not in lasts:
-                continue
-            hit = matcher.match(" ".join(words[i:j]))
-            if hit:
-                found.append(Found(hit.intent, i, j, hit.template))
-    return found
+def _pick(template: str, rules: dict, n: int, seed: int = 11) -> list[str]:
+    """n sentences of a template: random paths through its tree (stable for a seed), the simplest first.
+    A template can stand for millions of sentences, so they are drawn, never all expanded."""
+    import random
+
+    rng = random.Random(f"{seed}|{template}")
+    tree = _Tree(rules)
+    node = tpl.parse(template)
+    out: dict[str, None] = {" ".join(tree.walk(node, None)): None}
+    for _ in range(n * 4):
+        if len(out) >= n:
+            break
+        out.setdefault(" ".join(tree.walk(node, rng)))
+    return list(out)[:n]
 
 
-def _edges(templates: list[str], rules: dict) -> tuple[set, set, int]:
-    """The words a template can start with, end with, and the most words it can hold."""
-    firsts, lasts, longest = set(), set(), 1
-    known = _Tree(rules)
-    for template in templates:
-        node = tpl.parse(template)
-        firsts |= known.ends(node, first=True)
-        lasts |= known.ends(node, first=False)
-        longest = max(longest, known.longest(node))
-    return firsts, lasts, longest
+class _Index:
+    """Templates found anywhere in a sentence. Each template is indexed by the words it can start and
+    end with, and compiled (one Matcher each) only when a sentence first has a part that could be it:
+    the whole grammar compiles in seconds, and most utterances ("next", "start a check in") need
+    none of it."""
+
+    def __init__(self, entries: list[tuple[str, str]], rules: dict, tree: "_Tree"):
+        self.entries, self.rules = entries, rules
+        self.by_first: dict[str, list[int]] = {}
+        self.lasts: list[frozenset] = []
+        self.longest: list[int] = []
+        for k, (_, template) in enumerate(entries):
+            node = tpl.parse(template)
+            for word in tree.ends(node, first=True):
+                self.by_first.setdefault(word, []).append(k)
+            self.lasts.append(tree.ends(node, first=False))
+            self.longest.append(tree.longest(node))
+        self._compiled: dict[int, Matcher] = {}
+
+    def _matcher(self, k: int) -> Matcher:
+        if k not in self._compiled:
+            self._compiled[k] = Matcher([self.entries[k]], self.rules)
+        return self._compiled[k]
+
+    def spans(self, words: list[str]) -> list[Found]:
+        """Every part of the sentence (start, end) that a template covers whole."""
+        found = []
+        for i, word in enumerate(words):
+            for k in self.by_first.get(word, ()):
+                for j in range(i + 1, min(len(words), i + self.longest[k]) + 1):
+                    if words[j - 1] in self.lasts[k]:
+                        hit = self._matcher(k).match(" ".join(words[i:j]))
+                        if hit:
+                            found.append(Found(hit.intent, i, j, hit.template))
+        return found
 
 
 class _Tree:
@@ -254,6 +296,31 @@ class _Tree:
             return max(self.longest(o) for o in node.options)
         return sum(self.longest(i) for i in node.items)
 
+    def walk(self, node, rng) -> list[str]:
+        """One sentence of node: a random path (rng), or the shortest one (rng None)."""
+        if isinstance(node, Word):
+            return [node.text]
+        if isinstance(node, Slot):
+            return ["{" + node.name + "}"]
+        if isinstance(node, RuleRef):
+            return self.walk(self._rule(node.name), rng)
+        if isinstance(node, Alt):
+            if node.optional and (rng is None or rng.random() < 0.7):  # mostly without: plainer sentences
+                return []
+            option = min(node.options, key=self.shortest) if rng is None else rng.choice(node.options)
+            return self.walk(option, rng)
+        return [w for item in node.items for w in self.walk(item, rng)]
+
+    @functools.lru_cache(maxsize=None)
+    def shortest(self, node) -> int:
+        if isinstance(node, (Word, Slot)):
+            return 1
+        if isinstance(node, RuleRef):
+            return self.shortest(self._rule(node.name))
+        if isinstance(node, Alt):
+            return 0 if node.optional else min(self.shortest(o) for o in node.options)
+        return sum(self.shortest(i) for i in node.items)
+
     def __hash__(self) -> int:  # lru_cache on methods keys on self too
         return id(self)
 
@@ -263,6 +330,10 @@ def load(path: str | None = None) -> SafetyLanguage:
     """The disclosure grammar (cached: compiling it takes a moment)."""
     with open(path or DATA_PATH, encoding="utf-8") as handle:
         return SafetyLanguage(yaml.safe_load(handle))
+
+
+def catalog_items() -> list[dict]:
+    return load().catalog_items()
 
 
 def detect(text: str) -> str | None:
