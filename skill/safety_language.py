@@ -203,10 +203,10 @@ def _pick(template: str, rules: dict, n: int, seed: int = 11) -> list[str]:
     tree = _Tree(rules)
     node = tpl.parse(template)
     out: dict[str, None] = {" ".join(tree.walk(node, None)): None}
-    for _ in range(n * 4):
+    for k in range(n * 4):  # every other one a common phrasing, the rest anywhere in the grammar
         if len(out) >= n:
             break
-        out.setdefault(" ".join(tree.walk(node, rng)))
+        out.setdefault(" ".join(tree.walk(node, rng, common=k % 2 == 0)))
     return list(out)[:n]
 
 
@@ -296,20 +296,26 @@ class _Tree:
             return max(self.longest(o) for o in node.options)
         return sum(self.longest(i) for i in node.items)
 
-    def walk(self, node, rng) -> list[str]:
-        """One sentence of node: a random path (rng), or the shortest one (rng None)."""
+    def walk(self, node, rng, common: bool = False) -> list[str]:
+        """One sentence of node: a random path (rng), or the shortest one (rng None). `common` favours
+        the first alternatives, which the grammar lists first because people say them most."""
         if isinstance(node, Word):
             return [node.text]
         if isinstance(node, Slot):
             return ["{" + node.name + "}"]
         if isinstance(node, RuleRef):
-            return self.walk(self._rule(node.name), rng)
+            return self.walk(self._rule(node.name), rng, common)
         if isinstance(node, Alt):
-            if node.optional and (rng is None or rng.random() < 0.7):  # mostly without: plainer sentences
+            if node.optional and (rng is None or rng.random() < (0.85 if common else 0.7)):  # plainer sentences
                 return []
-            option = min(node.options, key=self.shortest) if rng is None else rng.choice(node.options)
-            return self.walk(option, rng)
-        return [w for item in node.items for w in self.walk(item, rng)]
+            if rng is None:
+                option = min(node.options, key=self.shortest)
+            elif common:
+                option = node.options[min(int(rng.expovariate(0.6)), len(node.options) - 1)]
+            else:
+                option = rng.choice(node.options)
+            return self.walk(option, rng, common)
+        return [w for item in node.items for w in self.walk(item, rng, common)]
 
     @functools.lru_cache(maxsize=None)
     def shortest(self, node) -> int:
