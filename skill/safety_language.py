@@ -108,7 +108,9 @@ class SafetyLanguage:
         if not cores:
             return None
         talk = self._table_talk.spans(words)
-        kept = [c for c in cores if not any(t.start < c.end and c.start < t.end for t in talk)]
+        # A core stands unless table talk overlaps it and reaches at least as far: "she beat me" inside
+        # "she beat me at chess" falls, "i don't feel safe in this house" outlasts "feel safe in this".
+        kept = [c for c in cores if not any(t.start < c.end and c.start < t.end and t.end >= c.end for t in talk)]
         if not kept:
             return None
         return min(kept, key=lambda c: (FAMILIES.index(c.family), c.start))
