@@ -5,7 +5,8 @@
 
 The sentences are tests/safety/disclosures.yaml (194, in seven families) and everyday.yaml (179
 everyday sentences with alarming words), written before the grammar and never read by it, and
-held_out.yaml (53 + 50), written after it to see how it carries over to phrasings it was not tuned on.
+held_out.yaml (53 + 50) and fresh.yaml (80 + 80, two rounds), written after it to see how it carries
+over to phrasings it was not tuned on (each was measured first, then the grammar's classes widened).
 
 - text: the catalog's matcher and the engine mid-check-in: a disclosure must stop the check-in and
   name a resource; an everyday sentence must not stop it. Goal: >= 95% and no false alarm.
@@ -52,11 +53,11 @@ def report(front: str, label: str, found: list[bool], alarms: list[bool], missed
 def sets(limit: int | None, seed: int = 5):
     main = (fronts.disclosures(), fronts.everyday())
     held = fronts.held_out()
+    fresh = fronts.fresh()
     if limit:
         rng = random.Random(seed)
-        main = tuple(rng.sample(s, min(limit, len(s))) for s in main)
-        held = tuple(rng.sample(s, min(limit, len(s))) for s in held)
-    return {"test set": main, "held-out set": held}
+        main, held, fresh = (tuple(rng.sample(s, min(limit, len(s))) for s in group) for group in (main, held, fresh))
+    return {"test set": main, "held-out set": held, "fresh rounds": fresh}
 
 
 def run_text(data, show: bool) -> None:

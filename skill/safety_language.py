@@ -62,12 +62,14 @@ class SafetyLanguage:
         self.rules: dict[str, str] = {str(k): str(v) for k, v in (data.get("rules") or {}).items()}
         self.anywhere: dict[str, list[str]] = {}
         self.said_alone: dict[str, list[str]] = {}
+        self.near: dict[str, list[str]] = {}
         self.sample_counts: dict[str, int] = {}
         for family, spec in data["families"].items():
             if family not in FAMILIES:
                 raise SafetyLanguageError(f"disclosures: unknown family {family!r} (use {', '.join(FAMILIES)})")
             self.anywhere[family] = [str(t) for t in spec.get("anywhere") or []]
             self.said_alone[family] = [str(t) for t in spec.get("said_alone") or []]
+            self.near[family] = [str(t) for t in spec.get("near_someone") or []]
             self.sample_counts[family] = int(spec.get("samples", 100))
         self.everyday = [str(t) for t in data.get("everyday") or []]
         self.number_again = dict(data.get("number_again") or {})
@@ -76,11 +78,18 @@ class SafetyLanguage:
             if voice.get(part):
                 self.rules[f"voice_{part}"] = str(voice[part])
         self.lead, self.tail = str(voice.get("lead", "")), str(voice.get("tail", ""))
-        for family, items in {**self.anywhere, "everyday": self.everyday}.items():
+        for family, items in {**self.anywhere, "everyday": self.everyday,
+                              **{f"{f} near_someone": t for f, t in self.near.items()}}.items():
             for template in items:
                 self._check(family, template)
         tree = _Tree(self.rules)
         self._cores = _Index([(f, t) for f, items in self.anywhere.items() for t in items], self.rules, tree)
+        # near_someone cores ("abusing me") count when a person is named a few words before them, with
+        # anything between: "my boyfriend might be abusing me", "he's drunk and now he's starting on me"
+        near = data.get("near_someone") or {}
+        self.window = int(near.get("within", 6))
+        self.people = {tuple(p.split()) for p in tpl.expand(str(near.get("person", "(he|she|they)")), self.rules)}
+        self._near = _Index([(f, t) for f, items in self.near.items() for t in items], self.rules, tree)
         self._alone = Matcher([(f, t) for f, items in self.said_alone.items() for t in items], self.rules)
         self._table_talk = _Index([("everyday", t) for t in self.everyday], self.rules, tree)
 
@@ -104,7 +113,7 @@ class SafetyLanguage:
         alone = self._alone.match(" ".join(_without_fillers(words)))
         if alone:
             return Found(alone.intent, 0, len(words), alone.template)
-        cores = self._cores.spans(words)
+        cores = self._cores.spans(words) + [c for c in self._near.spans(words) if self._named_before(words, c.start)]
         if not cores:
             return None
         talk = self._table_talk.spans(words)
@@ -114,6 +123,10 @@ class SafetyLanguage:
         if not kept:
             return None
         return min(kept, key=lambda c: (FAMILIES.index(c.family), c.start))
+
+    def _named_before(self, words: list[str], start: int) -> bool:
+        before = words[max(0, start - self.window):start]
+        return any(tuple(before[i:i + len(p)]) == p for p in self.people for i in range(len(before)))
 
     # ---- Alexa and the local grammar ---------------------------------------------------------
 

@@ -46,6 +46,12 @@ def everyday() -> list[tuple[str, str]]:
     return flat(load_set("everyday"))
 
 
+def fresh() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Two more rounds written after the grammar (tests/safety/fresh.yaml)."""
+    data = load_set("fresh")
+    return [("fresh", t) for t in data["disclosures"]], [("fresh", t) for t in data["everyday"]]
+
+
 def held_out() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     data = load_set("held_out")
     found = [("held_out", t) for t in data["disclosures"] + data.get("dressed_as_everyday", [])]

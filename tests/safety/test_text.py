@@ -32,8 +32,9 @@ def test_no_everyday_sentence_stops_a_check_in(text):
     assert alarms == []
 
 
-def test_the_held_out_set_meets_the_same_goals(text):
-    found, talk = fronts.held_out()
+@pytest.mark.parametrize("written_after", [fronts.held_out, fronts.fresh])
+def test_sets_written_after_the_grammar_meet_the_same_goals(text, written_after):
+    found, talk = written_after()
     caught = sum(1 for _, s in found if text.say(s).stopped)
     alarms = [s for _, s in talk if text.say(s).intent == "SafetyIntent"]
     assert caught / len(found) >= RECALL_GOAL and alarms == [], (caught, len(found), alarms)
