@@ -63,6 +63,7 @@ class SafetyLanguage:
         self.anywhere: dict[str, list[str]] = {}
         self.said_alone: dict[str, list[str]] = {}
         self.near: dict[str, list[str]] = {}
+        self.sentences: dict[str, list[str]] = {}
         self.sample_counts: dict[str, int] = {}
         for family, spec in data["families"].items():
             if family not in FAMILIES:
@@ -70,6 +71,7 @@ class SafetyLanguage:
             self.anywhere[family] = [str(t) for t in spec.get("anywhere") or []]
             self.said_alone[family] = [str(t) for t in spec.get("said_alone") or []]
             self.near[family] = [str(t) for t in spec.get("near_someone") or []]
+            self.sentences[family] = [str(t) for t in spec.get("sentences") or []]
             self.sample_counts[family] = int(spec.get("samples", 100))
         self.everyday = [str(t) for t in data.get("everyday") or []]
         self.number_again = dict(data.get("number_again") or {})
@@ -136,6 +138,7 @@ class SafetyLanguage:
         tail = " [<voice_tail>] [<voice_tail>]" if "voice_tail" in self.rules else ""
         out = [f"{lead}({t}){tail}" for family in FAMILIES for t in self.anywhere.get(family, [])]
         out += [t for family in FAMILIES for t in self.said_alone.get(family, [])]
+        out += [f"{lead}({t})" for family in FAMILIES for t in self.sentences.get(family, [])]
         return out
 
     def samples(self, family: str, n: int) -> list[str]:
@@ -157,7 +160,9 @@ class SafetyLanguage:
         tail = tpl.expand(self.tail) if self.tail else []
         per_family = []
         for family in FAMILIES:
-            sentences = []
+            # whole sentences first, taken in turn from each of the family's `sentences`
+            sentences = [x for x in _interleave([tpl.expand(t, self.rules) for t in self.sentences.get(family, [])])
+                         if x not in taken]
             for k, sentence in enumerate(self.samples(family, self.sample_counts.get(family, 100))):
                 if k % 5 == 1 and lead:
                     sentence = f"{lead[k % len(lead)]} {sentence}"
@@ -207,6 +212,16 @@ def _without_fillers(words: list[str]) -> list[str]:
     while end > start and words[end - 1] in FILLERS:
         end -= 1
     return words[start:end] or words
+
+
+def _interleave(lists: list[list[str]]) -> list[str]:
+    """The first of every list, then the second of every list, ...: each list gets its turn."""
+    out: dict[str, None] = {}
+    for k in range(max(map(len, lists), default=0)):
+        for items in lists:
+            if k < len(items):
+                out.setdefault(items[k])
+    return list(out)
 
 
 def _pick(template: str, rules: dict, n: int, seed: int = 11) -> list[str]:

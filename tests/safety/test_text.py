@@ -63,3 +63,22 @@ def test_no_other_commands_phrasing_is_taken_for_a_disclosure(text):
             if found and found.intent == "SafetyIntent":
                 taken.append((intent.name, sentence))
     assert taken == []
+
+
+def test_every_whole_sentence_of_the_grammar_is_found_by_the_text_check():
+    """The `sentences` each family gives Alexa and the recognizer first must be disclosures in text too."""
+    from skill import safety_language, templates
+
+    language = safety_language.load()
+    missed = [(family, sentence) for family in safety_language.FAMILIES
+              for template in language.sentences.get(family, [])
+              for sentence in templates.expand(template, language.rules) if not language.detect(sentence)]
+    assert missed == []
+
+
+def test_alexa_samples_fit_alexa_and_belong_to_no_other_intent(text):
+    samples = text.catalog.by_name["SafetyIntent"].phrases
+    assert 300 <= len(samples) <= 1000 and max(map(len, samples)) <= 200
+    assert {"i want to die", "he hits me", "i don't feel safe", "i need help"} <= set(samples)
+    others = [s for s in samples if (m := text.catalog.match(s)) is not None and m.intent != "SafetyIntent"]
+    assert others == []
