@@ -7,6 +7,7 @@ the JSONL mode and the voice loop, so all three behave the same.
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from skill.engine import load_engine
@@ -15,13 +16,26 @@ from skill.store import LOCAL_HOUSEHOLD, Store, StoreError, open_store
 log = logging.getLogger("closer.local")
 
 
-def context_for_hour(hour: int) -> str:
-    """Which questions suit the time of day: dinner in the evening, bedtime late."""
-    if 17 <= hour < 21:
-        return "dinner"
-    if hour >= 21 or hour < 5:
-        return "bedtime"
-    return "any"
+def local_timezone() -> str | None:
+    """This machine's time zone as an IANA name (the engine words the hour and counts days by it).
+
+    TZ first (as a service or a test sets it), then the system's /etc/timezone or /etc/localtime link."""
+    name = (os.environ.get("TZ") or "").lstrip(":").strip()
+    if name:
+        return name
+    try:
+        with open("/etc/timezone", encoding="utf-8") as handle:
+            name = handle.read().strip()
+        if name:
+            return name
+    except OSError:
+        pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return None
+    marker = "/zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else None
 
 
 class Companion:
@@ -36,6 +50,7 @@ class Companion:
         self.seed = int(seed if seed is not None else clock() * 1000) % 1_000_000_007
         self.state: dict | None = None
         self.last: dict | None = None
+        self.tz = local_timezone()
         self.memory = self._load()
 
     @classmethod
@@ -52,8 +67,7 @@ class Companion:
 
     def _event(self, kind: str, now: float | None = None, **fields) -> dict:
         now = self.clock() if now is None else now
-        return {"type": kind, "now": now, "seed": self.seed, "locale": "en-US",
-                "context": context_for_hour(time.localtime(now).tm_hour), **fields}
+        return {"type": kind, "now": now, "seed": self.seed, "locale": "en-US", "tz": self.tz, **fields}
 
     def _step(self, event: dict) -> dict:
         self.state, out = self.engine.step(self.state, event, self.memory)
@@ -74,6 +88,15 @@ class Companion:
     @property
     def expect(self) -> list[str]:
         return (self.last or {}).get("expect") or []
+
+    @property
+    def mode(self) -> str | None:
+        return self.state.get("mode") if self.state else None
+
+    @property
+    def expect_now(self) -> list[str]:
+        """What is live in the current mode (also after a silent step, such as one heard while idle)."""
+        return self.engine.expect(self.state) if self.state else self.expect
 
     @property
     def wake_at(self) -> float | None:

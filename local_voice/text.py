@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import select
 import sys
 import textwrap
 
 from .companion import Companion
 
-TURN_FIELDS = ("say", "reprompt", "end", "prompt", "expect", "listen", "pace", "segments", "timer")
+TURN_FIELDS = ("say", "reprompt", "end", "mode", "prompt", "expect", "listen", "pace", "pace_settings", "segments",
+               "timer", "timer_actions")
 
 
 def turn_json(out: dict, heard: dict | None = None, ticked: list[dict] | None = None) -> str:
@@ -39,20 +41,42 @@ def _parse_line(line: str) -> tuple[str | None, float | None]:
 def _silence(companion: Companion) -> dict:
     """The record for a tick when no cue was due: nothing said, nothing changed."""
     last = companion.last or {}
-    return {"say": "", "reprompt": last.get("reprompt"), "end": False, "prompt": None,
-            "expect": last.get("expect") or [], "listen": last.get("listen"), "pace": last.get("pace"),
-            "segments": [], "timer": None}
+    return {"say": "", "reprompt": last.get("reprompt"), "end": False, "mode": companion.mode, "prompt": None,
+            "expect": companion.expect_now, "listen": last.get("listen"), "pace": last.get("pace"),
+            "pace_settings": last.get("pace_settings"), "segments": [], "timer": None, "timer_actions": []}
+
+
+def _due_cues(companion: Companion, now: float | None) -> tuple[dict, list[dict]]:
+    """Every timer cue due by `now` as one record (a warning and the end may both be due), or silence."""
+    cues = []
+    while (cue := companion.tick(now)) is not None:
+        cues.append(cue)
+    if not cues:
+        return _silence(companion), []
+    record = dict(cues[-1])
+    record["say"] = " ".join(c["say"] for c in cues)
+    record["segments"] = [seg for c in cues for seg in c["segments"]]
+    return record, cues
 
 
 def run_jsonl(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
-    """Greeting first, then exactly one JSON object per input line; EOF ends with status 0."""
-    out = companion.launch()
+    """Greeting first, then exactly one JSON object per input line; EOF ends with status 0.
+
+    A session that ends ("stop", "good night") leaves the companion idle, as a device would be:
+    a later "start a check in" starts one. Only the end of input ends the process.
+    CLOSER_NOW (epoch seconds), when set, is the time of the greeting: lines carry their own "now",
+    and a replayed conversation then runs on one clock from its first word."""
+    start = os.environ.get("CLOSER_NOW")
+    try:
+        out = companion.launch(float(start) if start else None)
+    except ValueError:
+        out = companion.launch()
     print(turn_json(out), file=stdout, flush=True)
     for line in stdin:
         said, now = _parse_line(line)
         if said is None:
-            cue = companion.tick(now)
-            print(turn_json(cue or _silence(companion)), file=stdout, flush=True)
+            record, cues = _due_cues(companion, now)
+            print(turn_json(record, None, cues), file=stdout, flush=True)
             continue
         ticked = []
         while True:
@@ -62,8 +86,6 @@ def run_jsonl(companion: Companion, stdin=sys.stdin, stdout=sys.stdout) -> int:
             ticked.append(cue)
         out, heard = companion.text(said, now=now)
         print(turn_json(out, heard, ticked), file=stdout, flush=True)
-        if out["end"]:
-            break
     companion.end()
     return 0
 

@@ -19,6 +19,8 @@ MAX_SPEECH_CHARS = 8000
 MAX_AUDIO_S = 240.0
 MAX_AUDIO_TAGS = 5
 CHIME_S = 2.0  # generous length of one sound-library chime
+ALEXA_WPM = 155  # about how fast Alexa's voice speaks at rate 100%: the engine's wpm is rendered against it
+MIN_RATE, MAX_RATE = 50, 150
 
 CHIMES = {
     "soft": "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01",
@@ -67,15 +69,38 @@ class _Budget:
         return True
 
 
-def render(segments: list[dict], silence_for_waits: bool = False, cues: list[dict] | None = None) -> str:
+def rate_percent(pace: dict | None) -> int | None:
+    """The prosody rate for the engine's pace_settings {"wpm", ...}; None for Alexa's own rate."""
+    try:
+        wpm = float((pace or {}).get("wpm") or 0)
+    except (TypeError, ValueError):
+        return None
+    if wpm <= 0:
+        return None
+    return int(max(MIN_RATE, min(MAX_RATE, round(wpm / ALEXA_WPM * 100))))
+
+
+def speak(text: str, rate: int | None) -> str:
+    """Escaped text, at the couple's pace when one is set."""
+    text = escape_text(text)
+    if not text or rate is None or rate == 100:
+        return text
+    return f'<prosody rate="{rate}%">{text}</prosody>'
+
+
+def render(segments: list[dict], silence_for_waits: bool = False, cues: list[dict] | None = None,
+           pace: dict | None = None) -> str:
     """SSML for the segments. With `silence_for_waits`, a timed wait becomes silence (at most 240 s
-    of audio in all) with its cues spoken at their offsets: the fallback when no timers may be set."""
+    of audio in all) with its cues spoken at their offsets: the fallback when no timers may be set.
+    `pace` is the engine's pace_settings: words are spoken at its rate (the pauses come already
+    lengthened or shortened by the engine)."""
     budget = _Budget(MAX_AUDIO_S)
+    rate = rate_percent(pace)
     parts: list[str] = []
     for seg in segments or []:
         kind = seg.get("type") if isinstance(seg, dict) else None
         if kind == "text":
-            text = escape_text(seg.get("text", ""))
+            text = speak(seg.get("text", ""), rate)
             if text:
                 parts.append(text)
         elif kind == "pause":
@@ -84,7 +109,7 @@ def render(segments: list[dict], silence_for_waits: bool = False, cues: list[dic
             if budget.chime():
                 parts.append(f'<audio src="{CHIMES.get(seg.get("name"), CHIMES["soft"])}"/>')
         elif kind == "wait" and silence_for_waits:
-            parts.extend(_silent_wait(_seconds(seg), cues or [], budget))
+            parts.extend(_silent_wait(_seconds(seg), cues or [], budget, rate))
     return "<speak>" + " ".join(parts) + "</speak>"
 
 
@@ -95,7 +120,7 @@ def _seconds(seg: dict) -> float:
         return 0.0
 
 
-def _silent_wait(seconds: float, cues: list[dict], budget: _Budget) -> list[str]:
+def _silent_wait(seconds: float, cues: list[dict], budget: _Budget, rate: int | None = None) -> list[str]:
     """Silence for a timed wait, cue text and chime at each cue's offset."""
     out: list[str] = []
     elapsed = 0.0
@@ -108,7 +133,7 @@ def _silent_wait(seconds: float, cues: list[dict], budget: _Budget) -> list[str]
         chime = "end" if cue.get("kind") == "end" else "warn"
         if budget.chime():
             out.append(f'<audio src="{CHIMES[chime]}"/>')
-        text = escape_text(cue.get("text", ""))
+        text = speak(cue.get("text", ""), rate)
         if text:
             out.append(text)
     out.extend(breaks(budget.take(seconds - elapsed)))
@@ -129,7 +154,8 @@ def fit(ssml: str, limit: int = MAX_SPEECH_CHARS) -> str:
     log.warning("speech over %d characters, shortened", limit)
     body = ssml[len("<speak>"): -len("</speak>")]
     pieces = re.split(r"(<[^>]+>)", body)
-    kept, size = [], len("<speak></speak>")
+    closing = "</prosody>"
+    kept, size, open_tags = [], len("<speak></speak>") + len(closing), 0  # room to close a cut <prosody>
     for piece in pieces:
         if size + len(piece) >= limit - 1:
             if not piece.startswith("<"):
@@ -140,4 +166,5 @@ def fit(ssml: str, limit: int = MAX_SPEECH_CHARS) -> str:
             break
         kept.append(piece)
         size += len(piece)
-    return "<speak>" + "".join(kept) + "</speak>"
+        open_tags += 1 if piece.startswith("<prosody") else -1 if piece == closing else 0
+    return "<speak>" + "".join(kept) + closing * max(0, open_tags) + "</speak>"

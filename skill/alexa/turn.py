@@ -20,7 +20,6 @@ from .timers import Timers
 log = logging.getLogger("closer.alexa")
 
 
-
 def line(deps: "Deps", key: str, locale: str = "en-US") -> str:
     """An Alexa-only line (how to come back once the microphone is closed) from prompts/system."""
     phrases = getattr(getattr(deps.engine, "content", None), "phrases", None)
@@ -153,7 +152,7 @@ def _build(rb, out: dict, silence: bool, cues: list, consent_card: bool, lines: 
     if not end and not keep_open:
         expect = out.get("expect") or []
         segments.append({"type": "text", "text": lines["alexa_hint_done" if "DoneIntent" in expect else "alexa_hint_next"]})
-    speech = ssml.fit(ssml.render(segments, silence_for_waits=silence, cues=cues))
+    speech = ssml.fit(ssml.render(segments, silence_for_waits=silence, cues=cues, pace=out.get("pace_settings")))
     rb.speak(speech[len("<speak>"):-len("</speak>")])
     if keep_open:
         reprompt = out.get("reprompt") or (lines["alexa_carry_on"] if silence and timed else None)

@@ -9,7 +9,7 @@ from .vocab import CADENCES, SPEAKERS, WAITS
 ACTIVITY_FIELDS = ("kind", "id", "title", "theme", "names", "minutes", "contexts",
                    "summary", "intro", "steps", "outro")
 STEP_REQUIRED = ("id", "speaker", "wait")
-STEP_OPTIONAL = ("say", "draw", "seconds", "warn_before", "breath")
+STEP_OPTIONAL = ("say", "draw", "seconds", "warn_before", "breath", "starts")
 
 
 def read_activity(data, problems: Problems, stem: str, path: str) -> Activity | None:
@@ -69,6 +69,9 @@ def read_step(item, problems: Problems, line: int) -> Step | None:
     breath = rec.integer("breath") if "breath" in rec.data else None
     if breath is not None and not 3 <= breath <= 10:
         rec.error("breath", "a breath is 3 to 10 seconds of quiet")
+    starts = rec.choice("starts", ("a", "b")) if "starts" in rec.data else "a"
+    if "starts" in rec.data and speaker != "both":
+        rec.error("starts", "starts is only for steps both partners answer (speaker: both)")
     if wait == "timed" and "seconds" not in rec.data:
         rec.error("wait", "a timed step needs seconds")
     if wait != "timed":
@@ -79,7 +82,7 @@ def read_step(item, problems: Problems, line: int) -> Step | None:
         rec.error("warn_before", "warn_before must be less than seconds")
     if len(problems.sink) != before:
         return None
-    return Step(sid, speaker, say, draw, wait, seconds, warn, breath)
+    return Step(sid, speaker, say, draw, wait, seconds, warn, breath, starts or "a")
 
 
 def read_draw(rec: Record) -> dict | None:

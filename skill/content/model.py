@@ -56,6 +56,7 @@ class Step:
     seconds: int | None = None
     warn_before: int | None = None
     breath: int | None = None  # seconds of quiet after the words, where the step asks for a breath
+    starts: str = "a"  # for a step both answer: who speaks first ('a' or 'b'); the other is invited next
 
 
 @dataclass(frozen=True)

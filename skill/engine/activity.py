@@ -53,6 +53,12 @@ def is_two_turn(content, run: dict) -> bool:
     return step is not None and step.speaker == "both" and step.wait == "turn"
 
 
+def second_speaker(content, run: dict, who: dict[str, str]) -> str:
+    """The partner invited after the first "I'm done": the other one from whoever the step has start."""
+    step = step_of(content, run)
+    return who["a"] if step is not None and step.starts == "b" else who["b"]
+
+
 def wait_kind(content, run: dict) -> str:
     step = step_of(content, run)
     if step is None:
@@ -71,6 +77,17 @@ def roles(run: dict, names: list | None, words) -> dict[str, str]:
 def current_prompt(run: dict) -> str | None:
     item = run["items"][run["i"]] if run and 0 <= run["i"] < len(run["items"]) else None
     return item.get("q") if item else None
+
+
+def upgraded(content, run: dict) -> dict:
+    """A run saved by an older version, brought up to date: a ladder run then held only the questions
+    from the couple's place on, so its question numbers and "go back" were off."""
+    items = run.get("items") or []
+    if run.get("kind") == "ladder" and items and items[0].get("l", 0) != 0 and content.ladder is not None:
+        offset = int(items[0]["l"])
+        run = dict(run, items=[{"q": q.id, "l": n} for n, q in enumerate(content.ladder.questions)],
+                   i=offset + int(run.get("i", 0)))
+    return run
 
 
 def progress_snapshot(run: dict | None, now: float) -> dict | None:

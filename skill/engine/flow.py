@@ -34,7 +34,7 @@ def greet(turn) -> None:
     progress = turn.mem.get("progress")
     if progress and resumable(turn, progress):
         turn.state["mode"], turn.state["confirm"] = "confirm", "resume"
-        turn.reply.text(resume_offer(turn, progress))
+        turn.reply.text(resume_offer(turn, act.upgraded(turn.content, progress)))
         turn.reply.reprompt = turn.p("resume_reprompt")
         return
     offer(turn)
@@ -69,6 +69,8 @@ def title_of(turn, run: dict, same_day: bool = True) -> str:
     if run["kind"] == "checkin":
         if not same_day:
             return turn.p("checkin_name_other_day")
+        if not turn.tz:
+            return turn.p("checkin_name_unknown")
         started = clock.local(float(run.get("started") or turn.now), turn.tz)
         return turn.p("checkin_name_" + clock.part_of_day(started.hour, turn.settings))
     activity = act.activity_of(turn.content, run)
@@ -107,7 +109,7 @@ def pick_up(turn) -> bool:
     progress = turn.mem.get("progress")
     if not resumable(turn, progress):
         return False
-    begin(turn, json_copy(progress))
+    begin(turn, act.upgraded(turn.content, json_copy(progress)))
     turn.run.pop("saved_at", None)
     turn.say("picking_up")
     turn.beat(0.6)
@@ -120,7 +122,7 @@ def restore(turn) -> bool:
     progress = turn.mem.get("progress")
     if not resumable(turn, progress):
         return False
-    begin(turn, json_copy(progress))
+    begin(turn, act.upgraded(turn.content, json_copy(progress)))
     turn.run.pop("saved_at", None)
     step = act.step_of(turn.content, turn.run)
     turn.timer_was_live = step is not None and step.wait == "timed"  # the device may still be counting
@@ -137,8 +139,11 @@ def present(turn, again: bool = False) -> None:
         item = run["items"][run["i"]]
         step = act.step_of(turn.content, run)
         who = act.roles(run, turn.names, turn.words)
-        if run["kind"] == "ladder" and not again:
-            ladder_set_intro(turn, item)
+        if run["kind"] == "ladder":
+            if not again:
+                ladder_set_intro(turn, item)
+            if "l" in item and int(turn.mem.get("ladder") or 0) != item["l"]:
+                turn.effect("ladder", pos=item["l"])  # the ladder's place is the question they are on
         if step is not None and step.say:
             turn.reply.text(fill(step.say, who))
             turn.reply.pause(step.breath if step.breath else settings.beat)
@@ -153,7 +158,7 @@ def present(turn, again: bool = False) -> None:
             timing.start(turn, step)
             break
         if run.get("turn") == 1 and act.is_two_turn(turn.content, run):
-            turn.say("turn_resume_second", b=who["b"])
+            turn.say("turn_resume_second", b=act.second_speaker(turn.content, run, who))
         break
     save_progress(turn)
 
@@ -191,7 +196,7 @@ def restate(turn) -> None:
         if key == "turn_first":
             turn.state["asked_first"] = True
     elif run.get("turn") == 1 and act.is_two_turn(turn.content, run):
-        turn.say("turn_resume_second", b=who["b"])
+        turn.say("turn_resume_second", b=act.second_speaker(turn.content, run, who))
     elif run.get("timer"):
         turn.say("time_left", left=turn.words.duration(timing.left(turn)))
 

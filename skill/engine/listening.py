@@ -39,3 +39,4 @@ def settle(turn, expect: list[str]) -> None:
         reply.no_card = True
     elif reply.prompt and reply.prompt in turn.content.questions:
         reply.card_prompt = turn.content.questions[reply.prompt].text
+        reply.card_title = turn.p("card_title")

@@ -42,7 +42,7 @@ def _prefs(memory: dict, values: dict) -> None:
             value = max(-PACE_LIMIT, min(PACE_LIMIT, int(value)))
         elif key == "depth":
             value = max(1, min(3, int(value)))
-        elif key == "first":
+        elif key in ("first", "apart"):
             value = int(value) % 2
         else:
             continue

@@ -29,6 +29,7 @@ class Reply:
         self.end = False
         self.prompt: str | None = None
         self.card_prompt: str | None = None  # question text for the card; None: no card
+        self.card_title = ""
         self.no_card = False
         self.expect: list[str] = []
         self.listen = "command"
@@ -76,7 +77,7 @@ class Reply:
         say = self.say
         card = None
         if self.card_prompt and not self.no_card:
-            card = {"title": "Closer Together", "text": self.card_prompt}
+            card = {"title": self.card_title, "text": self.card_prompt}
         return {
             "segments": segments,
             "say": say,

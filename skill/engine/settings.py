@@ -18,8 +18,8 @@ class Pace:
 
 
 def _paces() -> dict[int, Pace]:
-    # About 145 words a minute while speaking; the pauses bring the whole below 140.
-    return {-2: Pace(115, 1.6), -1: Pace(130, 1.3), 0: Pace(145, 1.0), 1: Pace(160, 0.85), 2: Pace(175, 0.7)}
+    # 150 words a minute while speaking; with the engine's pauses a reply is heard at about 130 to 145.
+    return {-2: Pace(120, 1.6), -1: Pace(135, 1.3), 0: Pace(150, 1.0), 1: Pace(165, 0.85), 2: Pace(180, 0.7)}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ from .select import draw
 from .words import fill
 
 
+def apart(turn) -> bool:
+    """Whether the partners talk from two places: they said so, or the front end says they are on a call."""
+    return bool(turn.state.get("on_call") or turn.pref("apart"))
+
+
 def blocked_by_safety(turn) -> bool:
     """After a disclosure, no exercise starts for the rest of the session."""
     if turn.state.get("safe_only"):
@@ -26,12 +31,13 @@ def start_checkin(turn) -> None:
         return
     depth = turn.pref("depth", 1) or 1
     ids, effects = draw(turn.content, turn.mem, turn.rng, turn.settings.checkin_length, depth,
-                        turn.state.get("context"), on_call=turn.state.get("on_call"))
+                        turn.state.get("context"), on_call=apart(turn))
     apply_draw_effects(turn, effects)
     items = [{"q": qid} for qid in ids]
     flow.begin(turn, act.new_run("checkin", "checkin", items, turn.pref("first"), turn.now))
     turn.say("checkin_start", count=turn.words.number(len(items)))
     if not turn.names:
+        turn.beat()
         turn.say("names_hint")
     turn.reply.pause(turn.settings.after_intro)
     flow.present(turn)
@@ -51,7 +57,7 @@ def start_activity(turn, activity_id: str) -> None:
             if step.draw:
                 ids, _ = draw(turn.content, turn.mem, turn.rng, 1, int(step.draw.get("depth", 1)),
                               turn.state.get("context"), step.draw.get("theme"), exclude=drawn,
-                              on_call=turn.state.get("on_call"))
+                              on_call=apart(turn))
                 if ids:
                     item["q"] = ids[0]
                     drawn.add(ids[0])
@@ -59,6 +65,7 @@ def start_activity(turn, activity_id: str) -> None:
         flow.begin(turn, act.new_run(activity.kind, activity.id, items, first, turn.now))
         turn.reply.text(fill(activity.intro, act.roles(turn.run, turn.names, turn.words)))
         if not turn.names:
+            turn.beat()
             turn.say("names_hint_exercise")
     turn.reply.pause(turn.settings.after_intro)
     flow.present(turn)

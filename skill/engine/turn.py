@@ -66,7 +66,9 @@ class Turn:
 
     # -- words -------------------------------------------------------------------------
     def part_of_day(self) -> str:
-        return clock.part_of_day(self.local.hour, self.settings)
+        """morning, afternoon, evening or night where the couple is; "unknown" when no time zone came
+        with the event (an Alexa request carries none), so the words stay neutral rather than guess."""
+        return clock.part_of_day(self.local.hour, self.settings) if self.tz else "unknown"
 
     def p(self, key: str, **values) -> str:
         if "checkin" not in values:

@@ -151,3 +151,35 @@ def test_check_ins_render_within_limits(real_client, post):
             response, keep, attrs = _say(real_client, post, "IntentRequest", attrs, intent="AMAZON.NextIntent")
             if "outputSpeech" not in response:
                 break
+
+
+def test_pace_renders_as_prosody_rate_and_fit_keeps_it_well_formed():
+    import xml.dom.minidom
+
+    slow = ssml.render([{"type": "text", "text": "Take your time."}, {"type": "pause", "seconds": 1.6}],
+                       pace={"wpm": 115, "pause_scale": 1.6})
+    fast = ssml.render([{"type": "text", "text": "Take your time."}], pace={"wpm": 175, "pause_scale": 0.7})
+    rate = lambda text: int(re.search(r'rate="(\d+)%"', text).group(1))  # noqa: E731
+    assert rate(slow) < 100 < rate(fast)
+    assert '<break time="1600ms"/>' in slow  # the engine already lengthened the pause
+    assert ssml.render([{"type": "text", "text": "Hi."}]) == "<speak>Hi.</speak>"  # no pace: Alexa's own rate
+    long = ssml.fit(ssml.render([{"type": "text", "text": "word & more " * 1500}], pace={"wpm": 115}))
+    assert len(long) < ssml.MAX_SPEECH_CHARS
+    xml.dom.minidom.parseString(long)  # a cut inside <prosody> is closed again
+
+
+def test_slower_slows_the_skill_s_speech():
+    """Through the real engine: after "slower", the next question is rendered at a lower rate with longer breaks."""
+    from skill.engine import apply_effects, load_engine, new_memory
+
+    engine = load_engine()
+    memory = new_memory()
+    state, _ = engine.step(None, {"type": "launch", "now": 1.0e9, "seed": 3}, memory)
+    _, before = engine.step(state, {"type": "intent", "intent": "StartCheckInIntent", "now": 1.0e9, "seed": 3}, memory)
+    state, out = engine.step(state, {"type": "intent", "intent": "SlowerIntent", "now": 1.0e9, "seed": 3}, memory)
+    memory = apply_effects(memory, out["effects"])
+    _, after = engine.step(state, {"type": "intent", "intent": "StartCheckInIntent", "now": 1.0e9, "seed": 3}, memory)
+    rate = lambda out: int(re.search(r'rate="(\d+)%"', ssml.render(out["segments"], pace=out["pace_settings"])).group(1))  # noqa: E731
+    breaks = lambda out: sum(int(ms) for ms in re.findall(r'time="(\d+)ms"', ssml.render(out["segments"])))  # noqa: E731
+    assert rate(after) < rate(before)
+    assert breaks(after) > breaks(before)

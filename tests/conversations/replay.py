@@ -53,6 +53,18 @@ Expectations (everything else; an unknown key is an error, so typos cannot pass 
     timer: bool               a timed wait is running from this reply
     ticked_contains: [..]     timer cues delivered before this reply said these
     ticked_count: <int>
+    says: [key, ..]           the reply says the prompts/system phrase of each key (any variant; {slots} match anything)
+    not_says: [key, ..]       ... and not these
+    mode: <mode>              the dialogue mode after the reply (menu, running, paused, confirm, safety, idle)
+    timer_actions: [op, ..]   the ops of the reply's timer actions, in order ([] for none)
+    pause_at_least: <s>       the reply holds a quiet pause of at least this many seconds
+    card: bool | <text>       a card is shown (or not), or its text contains this
+    slower_than: <ref>        spoken at a lower rate with longer pauses than that turn (pace_settings)
+    faster_than: <ref>        ... a higher rate with shorter pauses
+
+Every turn asserts something about what is said (one of the say_/says_/asks_/mentions/ticked_
+keys), or gives `unchecked_speech: <reason>`; otherwise the transcript does not load.
+A transcript's top-level `tz: <IANA name>` is the couple's time zone (default UTC).
 """
 
 from __future__ import annotations
@@ -74,14 +86,22 @@ T0 = 1_750_708_800.0
 SEED = 12345
 STEP_SECONDS = 5
 
-INPUT_KEYS = {"say", "event", "at", "id", "note"}
+INPUT_KEYS = {"say", "event", "at", "id", "note", "unchecked_speech"}
 EXPECT_KEYS = {
     "heard", "end", "listen", "prompt", "prompt_changes", "prompt_same_as", "prompt_differs_from",
     "says_question", "says_question_of", "not_says_question_of", "asks_no_question", "say_contains",
     "say_not_contains", "say_matches", "say_differs_from", "say_empty", "reprompt", "reprompt_contains",
     "say_excludes_say_of", "say_max_words", "mentions", "expect_includes", "expect_excludes", "timer", "ticked_contains", "ticked_count",
+    "mode", "timer_actions", "pause_at_least", "card", "says", "not_says", "slower_than", "faster_than",
 }
-OUT_FIELDS = ("say", "reprompt", "end", "prompt", "expect", "listen", "timer")
+# A turn must assert something about what is said (or say why not, with `unchecked_speech: <reason>`).
+SPEECH_KEYS = {
+    "says_question", "says_question_of", "not_says_question_of", "asks_no_question", "say_contains", "say_not_contains",
+    "say_matches", "say_differs_from", "say_excludes_say_of", "say_max_words", "say_empty", "mentions",
+    "ticked_contains", "says", "not_says",
+}
+OUT_FIELDS = ("say", "reprompt", "end", "mode", "prompt", "expect", "listen", "timer", "timer_actions", "pace_settings",
+              "segments", "card")
 
 
 def transcripts() -> list[Path]:
@@ -103,6 +123,12 @@ def load_transcript(path: Path) -> dict:
             raise ValueError(f"{path.name}: turn {n}: both `say` and `event`")
         if "say" not in turn and turn.get("event") not in ("launch", "tick", "relaunch"):
             raise ValueError(f"{path.name}: turn {n}: needs `say` or `event: launch|tick|relaunch`")
+        if not SPEECH_KEYS & set(turn) and not str(turn.get("unchecked_speech") or "").strip():
+            raise ValueError(f"{path.name}: turn {n} ({turn.get('say') or turn.get('event')!r}) asserts nothing about "
+                             "what is said; add a say_/says_ check, or `unchecked_speech: <why>`")
+    unknown = set(data) - {"name", "about", "turns", "tz"}
+    if unknown:
+        raise ValueError(f"{path.name}: unknown transcript keys {sorted(unknown)}")
     if data["turns"][0].get("event") != "launch":
         raise ValueError(f"{path.name}: the first turn must be `event: launch`")
     return data
@@ -136,9 +162,12 @@ class EngineDriver:
         self.seed = seed
         self.state: dict | None = None
 
+    tz: str | None = None  # the couple's time zone (a transcript's `tz`); None: UTC, as the text driver's machine
+
     def _step(self, event: dict) -> dict:
         memory = self.store.load(self.household)
-        self.state, out = self.engine.step(self.state, {"seed": self.seed, "locale": "en-US", **event}, memory)
+        event = {"seed": self.seed, "locale": "en-US", "tz": self.tz or "UTC", **event}
+        self.state, out = self.engine.step(self.state, event, memory)
         json.dumps(self.state)  # state must stay plain JSON at every step
         if out["effects"]:
             self.store.apply(self.household, out["effects"])
@@ -214,8 +243,10 @@ class TextDriver:
             raise AssertionError(f"the text front end printed nothing (exit {self.proc.poll()}): {err[-2000:]}")
         return json.loads(line)
 
+    tz: str | None = None  # the couple's time zone, given to the process as TZ, as a machine would
+
     def launch(self, now: float) -> dict:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", TZ=self.tz or "UTC", CLOSER_NOW=repr(now))
         env.pop("CLOSER_DB", None)
         self.proc = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, cwd=str(REPO), env=env, bufsize=1)
@@ -234,11 +265,13 @@ class TextDriver:
         return _normalize(out, out.get("intent"), out.get("ticked"))
 
     def tick(self, now: float) -> dict:
-        # JSONL mode has no tick-only line: an empty line delivers due cues (in "ticked"),
-        # then is heard as nothing. The cues are this turn's reply.
-        out = self._send("", now)
-        ticked = list(out.get("ticked") or [])
-        return _normalize({**out, "say": " ".join(ticked)}, None, ticked)
+        # A tick-only line: every cue due by then, as one record (their words joined, as the engine driver).
+        if self.proc.poll() is not None:
+            raise AssertionError(f"the text front end already exited with {self.proc.returncode}")
+        self.proc.stdin.write(json.dumps({"tick": True, "now": now}) + "\n")
+        self.proc.stdin.flush()
+        out = self._read()
+        return _normalize(out, None, out.get("ticked"))
 
     def _finish(self) -> None:
         if self.proc is None:
@@ -283,11 +316,25 @@ class Knowledge:
 
         engine = load_engine()
         self.questions = {qid: q.text for qid, q in engine.content.questions.items()}
+        self.phrases = engine.content.phrases["en-US"]
         self.catalog = engine.catalog
 
     def question(self, prompt_id: str) -> str:
         assert prompt_id in self.questions, f"prompt id {prompt_id!r} is not a question in prompts/"
         return self.questions[prompt_id]
+
+    def phrase(self, key: str) -> list[re.Pattern]:
+        """Patterns for every variant of a system phrase: its words, each {slot} matching anything."""
+        variants = self.phrases.get(key)
+        assert variants, f"no phrase {key!r} in prompts/system"
+        patterns = []
+        for variant in variants:
+            pieces = re.split(r"\{\w+\}", _low(variant))
+            patterns.append(re.compile(".+?".join(re.escape(p) for p in pieces), re.I))
+        return patterns
+
+    def says(self, key: str, said: str) -> bool:
+        return any(p.search(said) for p in self.phrase(key))
 
     def phrasings(self, intent: str) -> list[str]:
         return [p for p in self.catalog.by_name[intent].phrases if "{" not in p]
@@ -362,6 +409,12 @@ def check_turn(n: int, turn: dict, out: dict, outs: list[dict], labels: dict, kn
         asked = [qid for qid, text in know.questions.items() if _low(text) in say]
         if asked:
             fail(f"content questions were spoken: {asked}")
+    for key in turn.get("says") or []:
+        if not know.says(key, say):
+            fail(f"say lacks the phrase {key!r}")
+    for key in turn.get("not_says") or []:
+        if know.says(key, say):
+            fail(f"say has the phrase {key!r}")
     for piece in turn.get("say_contains") or []:
         if _low(piece) not in say:
             fail(f"say lacks {piece!r}")
@@ -392,6 +445,31 @@ def check_turn(n: int, turn: dict, out: dict, outs: list[dict], labels: dict, kn
     for intent in turn.get("expect_excludes") or []:
         if intent in out["expect"]:
             fail(f"{intent} should not be expected here")
+    if "mode" in turn and out.get("mode") != turn["mode"]:
+        fail(f"mode is {out.get('mode')!r}, expected {turn['mode']!r}")
+    if "timer_actions" in turn:
+        ops = [a.get("op") for a in out.get("timer_actions") or []]
+        if ops != list(turn["timer_actions"]):
+            fail(f"timer actions {ops}, expected {turn['timer_actions']}")
+    if "pause_at_least" in turn:
+        longest = max([s.get("seconds", 0) for s in out.get("segments") or [] if s.get("type") == "pause"] or [0])
+        if longest < float(turn["pause_at_least"]):
+            fail(f"the longest pause is {longest} s, expected at least {turn['pause_at_least']} s")
+    for key, sign in (("slower_than", -1), ("faster_than", 1)):
+        if key in turn:
+            mine, theirs = out.get("pace_settings") or {}, ref(turn[key]).get("pace_settings") or {}
+            quicker = mine.get("wpm", 0) > theirs.get("wpm", 0) and mine.get("pause_scale", 0) < theirs.get("pause_scale", 0)
+            slower = mine.get("wpm", 0) < theirs.get("wpm", 0) and mine.get("pause_scale", 0) > theirs.get("pause_scale", 0)
+            if not (quicker if sign > 0 else slower):
+                fail(f"pace {mine} is not {key.replace('_', ' ')} turn {turn[key]!r}'s {theirs}")
+    if "card" in turn:
+        card = out.get("card")
+        want = turn["card"]
+        if isinstance(want, bool):
+            if bool(card) != want:
+                fail(f"card is {card!r}, expected present={want}")
+        elif not card or _low(want) not in _low(card.get("text")):
+            fail(f"card {card!r} lacks {want!r}")
     if "timer" in turn and bool(out["timer"]) != turn["timer"]:
         fail(f"timer is {out['timer']!r}, expected running={turn['timer']}")
     ticked = _low(" ".join(out["ticked"]))
@@ -406,6 +484,7 @@ def check_turn(n: int, turn: dict, out: dict, outs: list[dict], labels: dict, kn
 def replay(transcript: dict, driver, know: Knowledge | None = None, on_turn=None) -> list[dict]:
     """Run a transcript through a driver; raises AssertionError listing every failed turn."""
     know = know or Knowledge()
+    driver.tz = transcript.get("tz")
     labels: dict[str, int] = {}
     outs: list[dict] = []
     report: list[str] = []
@@ -418,8 +497,8 @@ def replay(transcript: dict, driver, know: Knowledge | None = None, on_turn=None
             if "id" in turn:
                 labels[str(turn["id"])] = n
             event = turn.get("event")
-            if ended and event not in ("relaunch",):
-                raise ValueError(f"turn {n}: the session already ended; use `event: relaunch`")
+            if ended and event == "tick":
+                raise ValueError(f"turn {n}: the session already ended; nothing ticks while idle")
             if event == "launch":
                 out = driver.launch(now)
             elif event == "relaunch":

@@ -45,8 +45,11 @@ LISTEN_ONLY_WHEN = {
 
 def table(mode: str) -> dict:
     """The whole table of a mode: its own handlers over the always layer."""
-    own = TABLES.get(mode) or TABLES["menu"]
-    return {**always.TABLE, **own} if mode in WITH_ALWAYS else dict(own)
+    own = dict(TABLES.get(mode) or TABLES["menu"])
+    if mode in WITH_ALWAYS:
+        for name, handler in always.TABLE.items():
+            own.setdefault(name, handler)  # listed after the mode's own intents; a mode may override one
+    return own
 
 
 _FULL = {mode: table(mode) for mode in TABLES}

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from .. import activity as act
 from .. import flow, safety
 from . import menu, shared
 
@@ -58,7 +59,7 @@ def repeat(turn, slots: dict) -> None:
         progress = turn.mem.get("progress")
         if not flow.resumable(turn, progress):
             return flow.offer(turn)
-        turn.reply.text(flow.resume_offer(turn, progress))
+        turn.reply.text(flow.resume_offer(turn, act.upgraded(turn.content, progress)))
     turn.reply.remember = False
 
 
@@ -83,6 +84,6 @@ TABLE = {
     # While the question waits, preferences and names can still be set; the question stays open.
     **{name: handler for name, handler in menu.TABLE.items()
        if name in ("SetNamesIntent", "ProgressIntent", "DeeperIntent", "LighterIntent", "SlowerIntent",
-                   "FasterIntent", "SwitchFirstIntent", "ForgetDataIntent")},
+                   "FasterIntent", "SwitchFirstIntent", "ForgetDataIntent", "OnCallIntent")},
     "AMAZON.FallbackIntent": shared.fallback,
 }

@@ -69,6 +69,7 @@ TABLE = {
     "FasterIntent": shared.faster,
     "SwitchFirstIntent": shared.switch_first,
     "ForgetDataIntent": shared.forget,
+    "OnCallIntent": shared.on_call,
     "AMAZON.RepeatIntent": repeat,
     "AMAZON.ResumeIntent": resume,
     "AMAZON.NextIntent": next_,

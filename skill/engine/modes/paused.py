@@ -62,5 +62,6 @@ TABLE = {
     "SaveQuestionIntent": shared.save_question,
     "ProgressIntent": shared.progress,
     "ForgetDataIntent": shared.forget,
+    "OnCallIntent": shared.on_call,
     "AMAZON.FallbackIntent": shared.fallback,
 }

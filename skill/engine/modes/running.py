@@ -21,7 +21,7 @@ def done(turn, slots: dict) -> None:
     if act.is_two_turn(turn.content, run) and run.get("turn", 0) == 0:
         run["turn"] = 1
         who = act.roles(run, turn.names, turn.words)
-        turn.say("turn_second", b=who["b"])
+        turn.say("turn_second", b=act.second_speaker(turn.content, run, who))
         turn.reply.prompt = act.current_prompt(run)
         return flow.save_progress(turn)
     flow.advance(turn, "thanks")
@@ -130,6 +130,7 @@ TABLE = {
     "SetNamesIntent": shared.set_names,
     "ProgressIntent": shared.progress,
     "ForgetDataIntent": shared.forget,
+    "OnCallIntent": shared.on_call,
     "StartCheckInIntent": shared.start_checkin,
     "StartExerciseIntent": shared.start_exercise,
     "AMAZON.FallbackIntent": shared.fallback,

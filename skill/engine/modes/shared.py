@@ -34,8 +34,11 @@ def list_exercises(turn, slots: dict) -> None:
 
 def list_page(turn, start: int) -> None:
     """Say one page of exercise names; "next" (in the menu) goes on from where it stopped."""
-    titles = [a.title for a in turn.content.activities().values()]
-    titles = [(t[4:] if t.lower().startswith("the ") else t).lower() for t in titles]
+    articles = set(turn.phrases.words("article_words"))  # "the listening exercise" is listed as "listening exercise"
+    titles = []
+    for title in (a.title.lower() for a in turn.content.activities().values()):
+        first, _, rest = title.partition(" ")
+        titles.append(rest if first in articles and rest else title)
     size = turn.settings.list_page
     page = turn.words.spoken_list(titles[start:start + size])
     if len(titles) <= size:
@@ -70,7 +73,7 @@ def change_depth(turn, delta: int) -> None:
         remaining = len(run["items"]) - run["i"]
         asked = {item["q"] for item in run["items"][: run["i"]]}
         ids, effects = draw(turn.content, turn.mem, turn.rng, remaining, depth, turn.state.get("context"),
-                            exclude=asked, on_call=turn.state.get("on_call"))
+                            exclude=asked, on_call=starts.apart(turn))
         starts.apply_draw_effects(turn, effects)
         run["items"][run["i"]:] = [{"q": qid} for qid in ids]
         run["turn"] = 0
@@ -161,6 +164,13 @@ def progress(turn, slots: dict) -> None:
              week_s="" if found["week"] == 1 else "s", total_s="" if found["total"] == 1 else "s")
     if found["streak"] >= 2:
         turn.say("progress_streak", days=number(found["streak"]))
+
+
+def on_call(turn, slots: dict) -> None:
+    """"We're on a call" / "we live apart": questions for partners in two places join the draw, from now on."""
+    turn.state["on_call"] = True
+    turn.effect("prefs", set={"apart": 1})
+    turn.say("on_call")
 
 
 def forget(turn, slots: dict) -> None:
