@@ -103,8 +103,9 @@ class Companion:
         from skill.engine.core import wake_at
         return wake_at(self.state) if self.state else None
 
-    def launch(self, now: float | None = None) -> dict:
-        return self._step(self._event("launch", now))
+    def launch(self, now: float | None = None, **fields) -> dict:
+        """Open a session; `task="resume"` picks up at the saved step (after a crash, a timer)."""
+        return self._step(self._event("launch", now, **fields))
 
     def intent(self, name: str | None, slots: dict | None = None, now: float | None = None) -> dict:
         return self._step(self._event("intent", now, intent=name or "AMAZON.FallbackIntent", slots=slots or {}))

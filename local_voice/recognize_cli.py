@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from local_voice.recognize import RecognizerError, open_recognizer
+from local_voice.recognition import RecognizerError, open_recognizer
 from local_voice.wavio import WavError, read_wav
 
 

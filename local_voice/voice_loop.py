@@ -7,12 +7,11 @@ command must then begin with that word ("closer, next"). Timer cues are delivere
 the engine asks (`wake_at`); a pause holds them.
 
 Quick replies without cutting anyone off:
-- A quick level-based end detector (`Quiet`) ends an utterance after `QUIET` seconds clearly
-  below the speech, sooner than the recognizer's own endpointer (and in steady room noise,
-  which that one takes for speech), so a finished command is answered soon after it ends. When what was heard so far is no command (a thinking pause inside
-  "our names are ... Sam and Alex" leaves only a prefix), the listener holds on for
-  `HOLD` more seconds; if speech resumes, the whole utterance, pause included, is decoded
-  again as one.
+- The recognizer's endpointer (`recognition.endpoint`, the one endpointer) ends an utterance
+  after `QUIET` seconds clearly below the speech, so a finished command is answered soon
+  after it ends. When what was heard so far is no complete command (a thinking pause inside
+  "our names are ... Sam and Alex" leaves only a prefix), the listener holds on for `HOLD`
+  more seconds; if speech resumes, the whole utterance, pause included, is decoded again as one.
 - A reply is played as it is rendered: the first sentence starts playing while the rest
   is rendered in a thread (`speak_stream`); fixed phrases come from a disk cache filled
   at start (`Voice.prerender`), and the speech engine is started before it is needed.
@@ -33,8 +32,11 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from .companion import Companion
-from .recognize import RATE as REC_RATE
-from .recognize import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
+from .idle import SessionMarker, idle_expect, is_idle, respond_idle, with_wake_intent
+from .idle import WAKE_INTENT, launch as launch_session
+from .recognition import BLOCK, QUIET, Quiet  # noqa: F401  (the loop's block and quick end, one endpointer)
+from .recognition import RATE as REC_RATE
+from .recognition import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
 from .tts import SpeechError
 from .voice import RATE, Voice, system_phrases
 from .wavio import WavError, read_wav, write_wav
@@ -42,20 +44,10 @@ from .wavio import WavError, read_wav, write_wav
 log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
 
-QUIET = 0.18        # seconds clearly below the speech that end an utterance (see Quiet)
 HOLD = 0.8          # after an utterance that is no command: wait this long for more of it
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
-BLOCK = 0.03        # microphone block, seconds
 WAKE_PREFIX = "wake:"
 ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
-
-
-def wake_commands(commands: CommandSet, wake: str) -> CommandSet:
-    """The same commands, each preceded by the wake word."""
-    words = tuple(wake.lower().split())
-    phrases = {name: [Phrase(p.intent, words + tuple(p.words), dict(p.slots)) for p in items]
-               for name, items in commands.phrases.items()}
-    return CommandSet(phrases, commands.values, commands.always)
 
 
 def with_wake(commands: CommandSet, wake: str) -> CommandSet:
@@ -64,73 +56,16 @@ def with_wake(commands: CommandSet, wake: str) -> CommandSet:
     One recognizer (one acoustic model in memory) serves both: the step's grammar picks which.
     `always` is left empty: the listener names every live intent itself.
     """
-    woken = wake_commands(commands, wake)
+    words = tuple(wake.lower().split())
     phrases = dict(commands.phrases)
-    for name, items in woken.phrases.items():
-        phrases[WAKE_PREFIX + name] = [Phrase(WAKE_PREFIX + name, p.words, p.slots) for p in items]
-    return CommandSet(phrases, commands.values, [])
-
-
-class Quiet:
-    """A quick end-of-speech detector over 30 ms blocks: level against the room's noise floor.
-
-    The recognizer's own endpointer needs most of its window (0.45 s) of non-speech to end an
-    utterance, and takes steady room noise for speech. This one ends an utterance after
-    `quiet` seconds clearly below the speech (`min_drop` dB under its peak, `margin` dB above
-    the floor at most), so a finished command is answered sooner; a pause inside a phrase
-    ends it too, which the listener's hold takes care of.
-    """
-
-    def __init__(self, quiet: float = QUIET, margin: float = 9.0, loud_margin: float = 14.0, min_drop: float = 30.0,
-                 floor_seconds: float = 3.0):
-        self.quiet_blocks = max(1, int(round(quiet / BLOCK)))
-        self.margin, self.loud_margin, self.min_drop = margin, loud_margin, min_drop
-        self.levels: deque[float] = deque(maxlen=max(5, int(floor_seconds / BLOCK)))
-        self.floor = -70.0
-        self.reset()
-
-    def forget_room(self) -> None:
-        """A new listening phase: the floor is measured again."""
-        self.levels.clear()
-        self.floor = -70.0
-        self.reset()
-
-    def reset(self) -> None:
-        self.peak = -120.0
-        self.loud = 0        # loud blocks in the current stretch of speech
-        self.run = 0         # quiet blocks since the last loud one
-        self.loud_run = 0    # loud blocks in a row
-
-    def level(self, pcm: bytes) -> float:
-        x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
-        if not len(x):
-            return -120.0
-        return float(10.0 * np.log10(np.mean(x * x) / (32768.0 * 32768.0) + 1e-12))
-
-    def push(self, pcm: bytes) -> float:
-        db = self.level(pcm)
-        self.levels.append(db)
-        # the floor from the first block on (the microphone opens on the room, not on speech)
-        self.floor = float(np.percentile(self.levels, 10)) if len(self.levels) >= 5 else min(self.levels)
-        if db > max(self.floor + self.loud_margin, -65.0):
-            self.loud += 1
-            self.loud_run += 1
-            self.run = 0
-            self.peak = max(self.peak, db)
-        else:
-            self.loud_run = 0
-            if db < max(self.floor + self.margin, self.peak - self.min_drop) or db < -65.0:
-                self.run += 1
-        return db
-
-    @property
-    def ended(self) -> bool:
-        """Speech was heard and has been quiet long enough."""
-        return self.loud >= 3 and self.run >= self.quiet_blocks
-
-    @property
-    def resumed(self) -> bool:
-        return self.loud_run >= 3
+    for name, items in commands.phrases.items():
+        phrases[WAKE_PREFIX + name] = [Phrase(WAKE_PREFIX + name, words + tuple(p.words), dict(p.slots)) for p in items]
+    templates = commands.templates
+    if templates is not None:
+        for name, items in list(templates.by_intent.items()):
+            templates = templates.with_intent(WAKE_PREFIX + name, [f"{wake.lower()} ({t})" for t in items],
+                                              templates.slot_types.get(name))
+    return commands.derive(phrases=phrases, always=[], templates=templates)
 
 
 class Listener:
@@ -139,17 +74,18 @@ class Listener:
 
     def __init__(self, stt: str | None, model: str | None, wake_word: str | None, notice=None,
                  quiet: float = QUIET, hold: float = HOLD, commands: CommandSet | None = None):
-        base = commands or build_commands()
+        base = with_wake_intent(commands or build_commands())
         self.always = list(base.always)
         self.all_intents = list(base.intents)
         self.not_over_talk = set(base.not_over_talk)  # from the catalog (over_talk: false)
         self.wake_word = None if not wake_word or wake_word.lower() == "none" else wake_word.lower()
-        self.commands = with_wake(base, self.wake_word) if self.wake_word else base
+        # The listener names every live intent itself (the always layer too, but not while idle).
+        self.commands = with_wake(base, self.wake_word) if self.wake_word else base.derive(always=[])
         first = [name for name in ("AMAZON.StopIntent",) if name in base.phrases] or base.intents[:1]
         # A small first grammar: the step's own is set before every listen.
         self.recognizer = open_recognizer(stt, model, first, self.commands, say=notice)
         self.backend = self.recognizer.backend
-        self.quiet = Quiet(quiet) if quiet else None
+        self.recognizer.end_quickly(quiet)  # the recognizer's endpointer ends a command after this much quiet
         self.hold = hold
         self.waking = False
         self.reprompted: dict | None = None
@@ -170,9 +106,13 @@ class Listener:
         return self.recognizer
 
     def live_for(self, companion: Companion) -> list[str]:
+        if is_idle(companion):  # after "stop": only start phrases and safety
+            self.waking = False
+            return idle_expect(companion, self.all_intents)
         last = companion.last or {}
         expect = [n for n in (companion.expect or []) if n in self.all_intents]
-        names = (expect + [n for n in self.always if n not in expect]) if expect else list(self.all_intents)
+        names = (expect + [n for n in self.always if n not in expect]) if expect else \
+            [n for n in self.all_intents if n != WAKE_INTENT]
         talking = last.get("listen") == "conversation"
         if talking:
             names = [n for n in names if n not in self.not_over_talk]
@@ -182,21 +122,19 @@ class Listener:
         # Asking for help is never held back by a missing wake word.
         return [WAKE_PREFIX + n for n in names] + [n for n in names if n in ALWAYS_PLAIN]
 
-    def warm_up(self, steps: Iterable[tuple[list[str], str]]) -> None:
-        """Build the searches of the usual steps, (expected intents, listen mode), before the first listen.
+    def warm_up(self, steps: Iterable[tuple]) -> None:
+        """Build every step's search, (expected intents, listen mode[, mode]), before the first listen.
 
-        A step's search built on the spot takes 1 to 3 s, and the microphone opens only after it,
-        so a couple answering at once would lose their first words. The recognizer keeps a few
-        searches (least recently used go first): give the one needed first last."""
-        for expect, listen in steps:
-            self.recognizer.set_expect(self.live_for(_Usual(expect, listen)))
+        The microphone opens only after a step's search is live, so one built on the spot would
+        make a couple answering at once lose their first words. With the command-words-only
+        dictionary a search is small (3 to 14 MB) and every mode's fits; give the one needed first last."""
+        for step in steps:
+            self.recognizer.set_expect(self.live_for(_Usual(*step)))
 
     def prepare(self, companion: Companion) -> None:
         """Before listening: the grammar of what can be said at this step."""
         self.recognizer.set_expect(self.live_for(companion))
-        self.recognizer.reset()
-        if self.quiet is not None:
-            self.quiet.forget_room()
+        self.recognizer.reset()  # a fresh endpointer: the room's floor is measured again
         self._buffer.clear()
         self._buffered = 0
         self._held = None
@@ -231,28 +169,18 @@ class Listener:
         while self._buffer and self._buffered - len(self._buffer[0]) >= limit:
             self._buffered -= len(self._buffer.popleft())
 
+    @property
+    def quiet(self) -> Quiet | None:
+        return self.recognizer.quiet
+
     def _utterance_end(self, pcm: bytes) -> Result | None:
-        """Feed the recognizer; a result when the utterance ended (its endpointer, or a quick quiet)."""
+        """Feed the recognizer; a result when its endpointer ended an utterance."""
         rec = self.recognizer
-        ended = rec.accept(pcm)
-        quiet = self.quiet
-        flushed = False
-        if quiet is not None:
-            quiet.push(pcm)
-            if not ended and rec.in_speech and quiet.ended:
-                # One sample pending: Segmenter.flush() fails (IndexError in Endpointer.end_stream)
-                # when the stream ends on a whole frame.
-                ended = rec.accept(b"\0\0")
-                ended = flushed = rec.flush() or ended
-        if not ended:
+        if not rec.accept(pcm):
             return None
-        if quiet is not None:
-            quiet.reset()
         result = rec.result() or NO_RESULT
         while (more := rec.result()) is not None:
             result = more
-        if flushed:
-            rec.reset()  # a fresh endpointer for what comes next
         return result
 
     def feed(self, pcm: bytes) -> Result | None:
@@ -291,22 +219,47 @@ class Listener:
 
 
 class _Usual:
-    """A step as the listener reads it from the companion: what may be said, and the listen mode."""
+    """A step as the listener reads it from the companion: what may be said, the listen mode, the mode."""
 
-    def __init__(self, expect: list[str], listen: str):
+    def __init__(self, expect: list[str], listen: str, mode: str | None = None):
         self.expect = list(expect)
-        self.last = {"listen": listen}
+        self.last = {"listen": listen, "expect": list(expect), "mode": mode}
+        self.state = {"mode": mode} if mode else None
 
 
-def usual_steps() -> list[tuple[list[str], str]]:
-    """A check-in turn, a paused one and the menu (needed first, so last): the steps most sessions use."""
-    from skill.engine.core import MENU, PAUSED, RUN
+def usual_steps() -> list[tuple[list[str], str] | tuple[list[str], str, str]]:
+    """Every step's (expected intents, listen mode[, dialogue mode]), the menu (needed first) last.
 
-    return [(RUN, "conversation"), (PAUSED, "command"), (MENU, "command")]
+    From the engine's mode tables (each mode's expect list, with and without a running timer or
+    a pending invitation) when it has them, else from its expect lists."""
+    try:
+        from skill.engine import modes
+    except ImportError:
+        modes = None
+    if modes is not None and hasattr(modes, "expect") and hasattr(modes, "TABLES"):
+        steps: list = []
+        variants = ({}, {"run": {"timer": {"end": 0}}}, {"invitation": True})
+        for mode in sorted(modes.TABLES, key=lambda m: m == "menu"):
+            listen = "conversation" if mode == "running" else "command"
+            for extra in variants:
+                step = (modes.expect({"mode": mode, **extra}), listen, mode)
+                if step not in steps:
+                    steps.append(step)
+        return steps
+    from skill.engine import core
+
+    idle = (["StartCheckInIntent", "StartExerciseIntent", "WakeIntent", "SafetyIntent"], "command", "idle")
+    found = [(core.RUN, "conversation"), idle]
+    for name in ("PAUSED", "CONFIRM", "SAFETY", "MENU"):
+        if isinstance(getattr(core, name, None), list):
+            found.append((getattr(core, name), "command"))
+    return found
 
 
 def respond(companion: Companion, result: Result, now: float) -> dict | None:
     """What the engine says to an utterance; None when conversation should be left alone."""
+    if is_idle(companion):
+        return respond_idle(companion, result, now)
     if result.intent:
         return companion.intent(result.intent, result.slots, now=now)
     if (companion.last or {}).get("listen") == "conversation":
@@ -383,8 +336,7 @@ def run_files(args, companion: Companion) -> int:
             if ticked:
                 record["ticked_audio"] = cue_paths
             print(json.dumps(record), flush=True)
-            if out and out["end"]:
-                break
+            # An ended session goes idle: the next file may start another one.
     except SpeechError as err:
         print(f"closer local: {err}", file=sys.stderr)
         return 1
@@ -517,20 +469,22 @@ def run_live(args, companion: Companion) -> int:
     listener.warm_up(usual_steps())  # before any audio plays: building a search holds the interpreter
     _, stop_prerender = prerender_in_background(voice, sorted({0, int(companion.memory.get("pace") or 0)}))
     player = StreamPlayer(out_dev)
-    print("Closer Together is listening. Say 'stop' to end, or press Ctrl-C.", file=sys.stderr)
+    print("Closer Together is listening. 'Stop' ends a session and it waits for 'start a check in' "
+          "or 'Closer Together'; Ctrl-C quits.", file=sys.stderr)
 
     def speak(out: dict) -> None:
         _names_private(voice, companion)
         player.play(voice.stream(out))
         companion.played()
 
-    out = companion.launch()
+    marker = SessionMarker()
+    out = launch_session(companion, marker)
     try:
-        while True:
+        while True:  # never ends on "stop": an ended session goes idle and waits for a start phrase
             try:
-                speak(out)
-                if out["end"]:
-                    break
+                if out is not None:
+                    speak(out)
+                marker.update(companion)
                 with audio.Microphone(in_dev, block_seconds=BLOCK) as mic:
                     out = listen_once(companion, listener, mic.read)
             except audio.AudioError as err:
@@ -538,13 +492,14 @@ def run_live(args, companion: Companion) -> int:
                 print(f"Audio trouble: {err}. Waiting for the device to come back...", file=sys.stderr)
                 in_dev, out_dev = _wait_for_devices(audio, args)
                 player = StreamPlayer(out_dev)
-                out = companion.intent("AMAZON.RepeatIntent")
+                out = None if is_idle(companion) else companion.intent("AMAZON.RepeatIntent")
     except KeyboardInterrupt:
         pass
     finally:
         stop_prerender.set()
         player.close()
         companion.end()
+        marker.clear()
     return 0
 
 
@@ -572,7 +527,7 @@ def listen_once(companion: Companion, listener: Listener, read: Callable[[], byt
                 return cue
         last = companion.last or {}
         if last.get("listen") == "command" and last.get("reprompt") and clock() >= reprompt_at and not busy \
-                and listener.reprompted is not companion.last:
+                and listener.reprompted is not companion.last and not is_idle(companion):
             listener.reprompted = companion.last  # once per question, not every 12 s
             return {**last, "segments": [{"type": "text", "text": last["reprompt"]}], "say": last["reprompt"]}
 

@@ -82,10 +82,10 @@ def test_exercise_names_come_from_content():
 
 
 def test_a_bare_exercise_name_is_a_command_but_other_words_are_not():
-    from local_voice.recognize import content_exercise_names
+    from local_voice.recognition import exercise_names
     from skill.catalog import load_catalog
 
-    catalog = load_catalog(content_exercise_names())
+    catalog = load_catalog(exercise_names())
     for said in ("memory lane", "the memory lane exercise", "role swap please"):
         found = catalog.match(said)
         assert found and found.intent == "StartExerciseIntent", said

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from local_voice import recognize as R
+from local_voice import recognition as R
 from .speech import have_espeak
 
 

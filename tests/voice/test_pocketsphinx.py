@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from local_voice import recognize as R
+from local_voice import recognition as R
 from local_voice.wavio import read_wav
 
 from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, command_sample, load, synth
@@ -65,7 +65,8 @@ def test_grammar_switching_limits_what_is_heard(sphinx, speech_cache):
     sphinx.set_expect(["AMAZON.NextIntent"])
     assert sphinx.recognize(pcm).intent == "AMAZON.NextIntent"
     sphinx.set_expect(["DoneIntent"])
-    assert sphinx.live == ["DoneIntent"] + [n for n in ["AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"]]
+    assert sphinx.live[0] == "DoneIntent"
+    assert set(sphinx.live) == {"DoneIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"}
     assert sphinx.recognize(pcm).intent != "AMAZON.NextIntent"
     searches = len(sphinx._searches)
     sphinx.set_expect(["AMAZON.NextIntent"])  # back again: the compiled search is reused
@@ -114,7 +115,7 @@ def test_slots_come_back(commands):
 def test_slot_endings_are_shared_in_the_grammar(sphinx):
     # The JSGF compiler copies a slot rule wherever it is used; phrases ending the same way
     # from their first slot on share one copy (each first-name copy costs megabytes).
-    grammar = sphinx._jsgf(sphinx.commands.live(["SetNamesIntent", "StartExerciseIntent"]))
+    grammar = R.jsgf(sphinx.commands, sphinx.commands.live(["SetNamesIntent", "StartExerciseIntent"]))
     body = next(line for line in grammar.splitlines() if line.startswith("public"))
     names = [m for m in body.split() if m.startswith("<slot")]
     # "<names> and <names>", "<names> and my partner is <names>" and two exercise endings
@@ -180,7 +181,7 @@ def test_british_pronunciations_are_added(sphinx):
     assert look("done(2)") == "D AA N"  # STRUT open
     assert look("partner(2)") == "P AA T N AH"  # and a final ER as AH
     assert look("the(3)") is None and look("us(3)") is None  # weak words keep their schwa only
-    assert R._non_rhotic("R EH D".split()) == "R EH D".split()  # an R before a vowel stays
+    assert R.non_rhotic("R EH D".split()) == "R EH D".split()  # an R before a vowel stays
 
 
 def test_a_streamed_utterance_leaves_later_decodes_unchanged(commands, speech_cache):

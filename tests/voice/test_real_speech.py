@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from local_voice import recognize as R
+from local_voice import recognition as R
 from local_voice.wavio import read_wav
 from skill.engine.core import MENU, RUN
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from local_voice import recognize as R
+from local_voice import recognition as R
 from local_voice.models import find_vosk_model
 
 from .speech import TABLE_TALK, VOICES, load, synth

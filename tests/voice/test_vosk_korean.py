@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from local_voice import recognize as R
+from local_voice import recognition as R
 from local_voice.wavio import read_wav
 
 from .speech import synth

@@ -1,0 +1,239 @@
+"""The command set: the phrasings a recognizer may hear, per intent, with slot values.
+
+Built from the intent catalog (skill/intents.yaml); exercise names come from the content
+(prompts/, read through `skill.content`). Also the `Result` every backend hands back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+
+RATE = 16000
+NAMES_PATH = Path(__file__).resolve().parent.parent / "names.txt"
+FIRST_NAME = "AMAZON.FirstName"
+SLOT = re.compile(r"\{(\w+)\}")
+_EXPAND_LIMIT = 400  # expand a slot phrase into plain phrases only up to this many
+SPREAD = 40  # sentences per template for the check language model and Vosk (a fair spread, not all)
+
+
+class RecognizerError(Exception):
+    """A recognizer that cannot start (missing model, unusable grammar), with a clear message."""
+
+
+@dataclass
+class Result:
+    """What one utterance meant. `text` is the recognized command phrase, never free speech."""
+
+    text: str | None
+    intent: str | None
+    slots: dict = field(default_factory=dict)
+    confidence: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "intent": self.intent, "slots": dict(self.slots), "confidence": round(float(self.confidence), 3)}
+
+
+NO_COMMAND = Result(None, None, {}, 0.0)
+
+
+def load_first_names(path: Path = NAMES_PATH) -> list[str]:
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip().lower()
+        if line and not line.startswith("#") and line not in names:
+            names.append(line)
+    return names
+
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrasing of an intent; `words` may hold {slot} markers."""
+
+    intent: str
+    words: tuple[str, ...]
+    slots: dict  # slot name -> value type
+
+    @property
+    def slot_names(self) -> list[str]:
+        return [m.group(1) for w in self.words for m in [SLOT.fullmatch(w)] if m]
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The catalog's templates as a grammar compiler needs them (skill/templates.py syntax)."""
+
+    by_intent: dict  # intent -> tuple of templates
+    rules: dict      # rule name -> template
+    skip_words: tuple
+    slot_types: dict  # intent -> {slot name: slot type}
+
+    def with_intent(self, intent: str, templates, slot_types: dict | None = None) -> Templates:
+        return Templates({**self.by_intent, intent: tuple(templates)}, self.rules, self.skip_words,
+                         {**self.slot_types, intent: dict(slot_types or {})})
+
+
+class CommandSet:
+    """The phrasings a recognizer may hear, per intent, with slot values; built from the catalog.
+
+    With `templates` (from the catalog) the grammar is compiled from the templates themselves
+    and `lookup` matches with the catalog's template matcher (skip words allowed); `phrases`
+    then holds a spread of each template's sentences, for the check language model and Vosk."""
+
+    def __init__(self, phrases: dict[str, list[Phrase]], values: dict[str, list[str]], always: list[str] | None = None,
+                 not_over_talk: list[str] | None = None, templates: Templates | None = None, known=None):
+        self.phrases = phrases
+        self.values = values
+        self.always = list(always or [])
+        self.not_over_talk = list(not_over_talk or [])  # left out while the partners talk (catalog over_talk: false)
+        self.templates = templates
+        self.known = known  # word -> bool: words the model can say (None: all)
+        self._matchers: dict[tuple, object] = {}
+
+    @classmethod
+    def from_catalog(cls, catalog, first_names: list[str] | None = None) -> CommandSet:
+        values = {k: list(v) for k, v in catalog.slot_values.items()}
+        values[FIRST_NAME] = list(first_names if first_names is not None else load_first_names())
+        if not hasattr(catalog, "templates_for"):  # a catalog of plain phrases
+            phrases = {i.name: [Phrase(i.name, tuple(p.split()), dict(i.slots)) for p in i.phrases]
+                       for i in catalog.intents if i.phrases}
+            return cls(phrases, values, catalog.always_live, catalog.not_over_talk)
+        from skill import templates as tpl
+
+        by_intent, types = {}, {}
+        for name in catalog.grammar_intents():
+            spec = catalog.templates_for(name)
+            by_intent[name], types[name] = tuple(spec.templates), dict(spec.slot_types)
+        grammar = Templates(by_intent, dict(catalog.rules), tuple(catalog.skip_words), types)
+        phrases = {name: [Phrase(name, tuple(text.split()), types[name])
+                          for t in items for text in tpl.spread(t, SPREAD, grammar.rules)]
+                   for name, items in by_intent.items()}
+        return cls(phrases, values, catalog.always_live, catalog.not_over_talk, grammar)
+
+    def derive(self, phrases: dict[str, list[Phrase]] | None = None, always: list[str] | None = None,
+               templates: Templates | None = None) -> CommandSet:
+        """A copy with other phrases, always-live intents or templates (slot values and the rest kept)."""
+        return CommandSet(self.phrases if phrases is None else phrases, self.values,
+                          self.always if always is None else always, self.not_over_talk,
+                          self.templates if templates is None else templates, self.known)
+
+    def vocabulary(self) -> set[str]:
+        """Every word of every phrasing (templates, rules and skip words included), slot values aside."""
+        words = {w for items in self.phrases.values() for p in items for w in p.words if not SLOT.fullmatch(w)}
+        if self.templates is not None:
+            from skill import templates as tpl
+
+            words |= {w for items in self.templates.by_intent.values() for t in items
+                      for w in tpl.words(t, self.templates.rules)}
+            words |= {w for s in self.templates.skip_words for w in s.split()}
+        return words
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, list[str]], always: list[str] | None = None) -> CommandSet:
+        """Plain phrases per intent (any language, no slots): for tests and other models."""
+        return cls({name: [Phrase(name, tuple(p.split()), {}) for p in items] for name, items in mapping.items()}, {}, always)
+
+    @property
+    def intents(self) -> list[str]:
+        return list(self.phrases)
+
+    def live(self, expect: list[str] | None) -> list[str]:
+        if expect is None:
+            return self.intents
+        unknown = [name for name in expect if name not in self.phrases and name != "AMAZON.FallbackIntent"]
+        if unknown:
+            raise RecognizerError(f"unknown intent(s): {', '.join(unknown)}")
+        names = [n for n in expect if n in self.phrases]
+        return names + [n for n in self.always if n not in names and n in self.phrases]
+
+    def restrict(self, keep_word) -> CommandSet:
+        """A copy without the phrases and slot values the model cannot say (keep_word(word) is False)."""
+        values = {k: [v for v in vals if all(keep_word(w) for w in v.split())] for k, vals in self.values.items()}
+        phrases = {}
+        for name, items in self.phrases.items():
+            ok = [p for p in items if all(SLOT.fullmatch(w) or keep_word(w) for w in p.words)]
+            if ok:
+                phrases[name] = ok
+        return CommandSet(phrases, values, self.always, self.not_over_talk, self.templates, keep_word)
+
+    def slot_values(self, phrase: Phrase, slot: str) -> list[str]:
+        return self.values.get(phrase.slots.get(slot, ""), [])
+
+    def expansions(self, phrase: Phrase) -> list[tuple[str, dict]] | None:
+        """Every concrete text of a phrase with its slots, or None when there would be too many."""
+        names = phrase.slot_names
+        if not names:
+            return [(" ".join(phrase.words), {})]
+        choices = [self.slot_values(phrase, s) for s in names]
+        total = 1
+        for c in choices:
+            total *= len(c)
+        if total == 0 or total > _EXPAND_LIMIT:
+            return None if total else []
+        out = []
+        for combo in product(*choices):
+            filled = dict(zip(names, combo))
+            text = " ".join(filled.get(m.group(1), w) if (m := SLOT.fullmatch(w)) else w for w in phrase.words)
+            out.append((text, filled))
+        return out
+
+    def lookup(self, text: str, live: list[str]) -> tuple[str, dict] | None:
+        """The intent and slots of an exactly recognized phrase, if it is live."""
+        said = " ".join(text.split())
+        if self.templates is not None:
+            found = self._matcher(live).match(said)
+            return (found.intent, dict(found.slots)) if found else None
+        for name in live:
+            for phrase in self.phrases.get(name, []):
+                found = self._match(phrase, said)
+                if found is not None:
+                    return name, found
+        return None
+
+    def _matcher(self, live: list[str]):
+        """The catalog's template matcher over the live intents (skip words allowed), one per live set."""
+        key = tuple(live)
+        if key not in self._matchers:
+            from skill import templates as tpl
+
+            grammar = self.templates
+            entries = [(name, t) for name in live for t in grammar.by_intent.get(name, ())]
+            slots = {slot: self.values.get(kind, []) for name in live
+                     for slot, kind in grammar.slot_types.get(name, {}).items()}
+            self._matchers[key] = tpl.Matcher(entries, grammar.rules, slots, grammar.skip_words)
+        return self._matchers[key]
+
+    def _match(self, phrase: Phrase, said: str) -> dict | None:
+        names = phrase.slot_names
+        if not names:
+            return {} if said == " ".join(phrase.words) else None
+        parts = []
+        for w in phrase.words:
+            m = SLOT.fullmatch(w)
+            parts.append(f"(?P<{m.group(1)}>.+?)" if m else re.escape(w))
+        found = re.fullmatch(r"\s".join(parts), said)
+        if not found:
+            return None
+        slots = {k: v.strip() for k, v in found.groupdict().items()}
+        for slot, value in slots.items():
+            if value not in self.slot_values(phrase, slot):
+                return None
+        return slots
+
+
+
+def exercise_names(root: Path | None = None) -> list[str]:
+    """Every spoken name of an exercise, ritual or ladder in the content, read through skill.content."""
+    from skill.content import load_content
+
+    return sorted(load_content(root).activity_names())
+
+
+def build_commands(names: list[str] | None = None) -> CommandSet:
+    """The catalog's command set, with exercise names from content."""
+    from skill.catalog import load_catalog
+
+    return CommandSet.from_catalog(load_catalog(names if names is not None else exercise_names()))

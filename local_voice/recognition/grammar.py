@@ -1,0 +1,185 @@
+"""Compiling grammars (no decoding here): a JSGF grammar of the live phrasings, and a tight
+command language model (ARPA trigrams) of the same phrasings for the check decode.
+
+Both are plain text built from a `CommandSet`; the pocketsphinx backend loads them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from .commands import SLOT, CommandSet, RecognizerError
+
+
+def _factor(seqs: list[tuple[str, ...]]) -> str:
+    """JSGF for a set of token sequences, sharing common prefixes (fewer active paths, faster search)."""
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    ends = False
+    for seq in seqs:
+        if not seq:
+            ends = True
+        else:
+            groups.setdefault(seq[0], []).append(seq[1:])
+    alts = []
+    for head, rests in groups.items():
+        tail = _factor(rests)
+        alts.append(f"{head} {tail}".strip() if tail else head)
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "( " + " | ".join(alts) + " )"
+    return f"[ {body} ]" if ends else body
+
+
+
+def jsgf(commands: CommandSet, live: list[str]) -> str:
+    """A JSGF grammar of every live phrasing, slots as shared rules of their values."""
+    if commands.templates is not None:
+        from .template_grammar import template_jsgf
+
+        return template_jsgf(commands, live)
+    rules, seqs, used_types = [], [], {}
+    for name in live:
+        for phrase in commands.phrases.get(name, []):
+            words = []
+            for w in phrase.words:
+                m = SLOT.fullmatch(w)
+                if m:
+                    slot_type = phrase.slots.get(m.group(1), "")
+                    rule = used_types.setdefault(slot_type, f"slot{len(used_types)}")
+                    words.append(f"<{rule}>")
+                else:
+                    words.append(w)
+            seqs.append(tuple(words))
+    seqs = list(dict.fromkeys(seqs))
+    if not seqs:
+        raise RecognizerError("no phrases to listen for at this step")
+    for slot_type, rule in used_types.items():
+        values = commands.values.get(slot_type) or []
+        if not values:
+            raise RecognizerError(f"no values for slot type {slot_type}")
+        rules.append(f"<{rule}> = {_factor([tuple(v.split()) for v in values])};")
+    # The JSGF compiler copies a slot rule at every place it is used (a first-name slot is
+    # ~150 words with their own search trees), so phrases that end the same way from their
+    # first slot on share ONE copy of that ending: "( our names are | we are | ... )
+    # <names> and <names>" instead of six copies of the names. About halves the memory.
+    plain, tails = [], {}
+    for seq in seqs:
+        cut = next((i for i, w in enumerate(seq) if w.startswith("<")), None)
+        if cut is None:
+            plain.append(seq)
+        else:
+            tails.setdefault(seq[cut:], []).append(seq[:cut])
+    alts = [_factor(plain)] if plain else []
+    for tail, heads in tails.items():
+        lead = _factor(heads)
+        alts.append(f"( {lead} ) {' '.join(tail)}" if lead else " ".join(tail))
+    body = alts[0] if len(alts) == 1 else "( " + " | ".join(alts) + " )"
+    head = ["#JSGF V1.0;", "grammar closer;", f"public <command> = {body};"]
+    return "\n".join(head + rules) + "\n"
+
+
+def skip_sentences(commands: CommandSet, live: list[str], weight: float = 0.02) -> list[tuple[list[str], float]]:
+    """Training sentences with a skip word before or after a command ("okay next", "next please"),
+    so the check model allows what the grammar and the matcher allow; each weighs little."""
+    if commands.templates is None or not commands.templates.skip_words:
+        return []
+    out = []
+    for name in live:
+        firsts = [list(p.words) for p in commands.phrases.get(name, [])[:2] if not p.slot_names]
+        for skip in commands.templates.skip_words:
+            for words in firsts:
+                out += [(skip.split() + words, weight), (words + skip.split(), weight)]
+    return out
+
+
+def sentences_for(commands: CommandSet, live: list[str]) -> list[tuple[list[str], float]]:
+    """Weighted training sentences for a command language model: every live phrase, slots filled.
+
+    Each phrasing weighs 1 in all, shared among its fillings, so a phrase with a hundred
+    names does not drown the others. Big slot types (first names) are filled one slot at a
+    time (the others with their first value): the n-grams then allow every combination.
+    """
+    out: list[tuple[list[str], float]] = []
+    for name in live:
+        for phrase in commands.phrases.get(name, []):
+            expanded = commands.expansions(phrase)
+            if expanded is not None:
+                out.extend((text.split(), 1.0 / len(expanded)) for text, _ in expanded)
+                continue
+            filled: list[list[str]] = []
+            for slot in phrase.slot_names:
+                for value in commands.slot_values(phrase, slot):
+                    words = []
+                    for w in phrase.words:
+                        m = SLOT.fullmatch(w)
+                        if not m:
+                            words.append(w)
+                        else:
+                            vals = commands.slot_values(phrase, m.group(1))
+                            words.extend((value if m.group(1) == slot else vals[0]).split())
+                    filled.append(words)
+            out.extend((words, 1.0 / len(filled)) for words in filled)
+    return out
+
+
+def arpa(sentences: list[tuple[list[str], float]], extra_unigrams: list[str] = (), extra_mass: float = 0.0, backoff: float = 0.1) -> str:
+    """A trigram ARPA language model (Witten-Bell backoff over weighted counts), written without external tools.
+
+    `extra_unigrams` share `extra_mass` of the unigram probability (the garbage phones);
+    `backoff` scales the mass left for unseen continuations (small: a tight command model).
+    """
+
+
+
+    follow = [defaultdict(lambda: defaultdict(float)) for _ in range(3)]  # order -> context -> word -> count
+    for words, weight in sentences:
+        seq = ["<s>"] + list(words) + ["</s>"]
+        for n in range(3):
+            for i in range(max(0, 1 - n) if n == 0 else 0, len(seq) - n):
+                gram = tuple(seq[i : i + n + 1])
+                if gram == ("<s>",):
+                    continue
+                follow[n][gram[:-1]][gram[-1]] += weight
+    unigram_counts = follow[0][()]
+    words_seen = sorted(unigram_counts)
+    vocab = words_seen + [w for w in extra_unigrams if w not in unigram_counts]
+    total = sum(unigram_counts.values())
+    base = 1.0 - extra_mass
+    uni = {w: base * unigram_counts[w] / total for w in words_seen}
+    for w in extra_unigrams:
+        uni[w] = extra_mass / max(1, len(extra_unigrams))
+    probs: list[dict] = [{}, {}, {}]
+    alphas: list[dict] = [{}, {}, {}]
+
+    def backed(w: str, ctx: tuple) -> float:
+        if not ctx:
+            return uni.get(w, 0.0)
+        if ctx + (w,) in probs[len(ctx)]:
+            return probs[len(ctx)][ctx + (w,)]
+        return alphas[len(ctx)].get(ctx, 1.0) * backed(w, ctx[1:])
+
+    for n in (1, 2):
+        for ctx, nexts in follow[n].items():
+            c, types = sum(nexts.values()), len(nexts)
+            seen_mass = lower_mass = 0.0
+            for w, cw in nexts.items():
+                p = cw / (c + backoff * types)
+                probs[n][ctx + (w,)] = p
+                seen_mass += p
+                lower_mass += backed(w, ctx[1:])
+            alphas[n][ctx] = (1.0 - seen_mass) / max(1e-9, 1.0 - lower_mass)
+    log10 = lambda x: math.log10(x) if x > 0 else -99.0  # noqa: E731
+    lines = ["\\data\\", f"ngram 1={len(vocab) + 1}", f"ngram 2={len(probs[1])}", f"ngram 3={len(probs[2])}", "", "\\1-grams:"]
+    lines.append(f"-99.0000 <s> {log10(alphas[1].get(('<s>',), 1.0)):.4f}")
+    for w in vocab:
+        a = alphas[1].get((w,))
+        lines.append(f"{log10(uni[w]):.4f} {w}" + (f" {log10(a):.4f}" if a is not None else ""))
+    lines += ["", "\\2-grams:"]
+    for gram, p in sorted(probs[1].items()):
+        a = alphas[2].get(gram)
+        lines.append(f"{log10(p):.4f} {' '.join(gram)}" + (f" {log10(a):.4f}" if a is not None else ""))
+    lines += ["", "\\3-grams:"]
+    lines += [f"{log10(p):.4f} {' '.join(g)}" for g, p in sorted(probs[2].items())]
+    lines += ["", "\\end\\", ""]
+    return "\n".join(lines)
