@@ -132,8 +132,17 @@ class SafetyLanguage:
 
     # ---- Alexa and the local grammar ---------------------------------------------------------
 
+    def grammar_templates(self) -> list[str]:
+        """The local recognizer's SafetyIntent: each family's whole `sentences` with the words people
+        put before and after them, and the said-alone ones. Compact on purpose: it is live at every
+        step, and the full wrapped grammar (`voice_templates`) made the recognizer take minutes to build."""
+        lead, tail = "[<voice_lead>] ", " [<voice_tail>]"
+        out = [f"{lead}({t}){tail}" for family in FAMILIES for t in self.sentences.get(family, [])]
+        return out + [t for family in FAMILIES for t in self.said_alone.get(family, [])]
+
     def voice_templates(self) -> list[str]:
-        """Whole-utterance templates: every core with the words around it, and the said-alone ones."""
+        """Whole-utterance templates: every core with the words around it, and the said-alone ones
+        (the most a whole-utterance grammar can cover; too big for a recognizer live at every step)."""
         lead = "".join(f"[<voice_{part}>] " for part in ("lead", "head") if f"voice_{part}" in self.rules)
         tail = " [<voice_tail>] [<voice_tail>]" if "voice_tail" in self.rules else ""
         out = [f"{lead}({t}){tail}" for family in FAMILIES for t in self.anywhere.get(family, [])]
@@ -186,7 +195,7 @@ class SafetyLanguage:
         rename = lambda text: _RULE_REF.sub(lambda m: f"<{RULE_PREFIX}{m.group(1)}>", text)  # noqa: E731
         rules = {RULE_PREFIX + name: rename(body) for name, body in self.rules.items()}
         safety = {"name": INTENT, "templates": list(ALONE_TEMPLATES), "samples": self.alexa_samples, "rules": rules,
-                  "grammar": [rename(t) for t in self.voice_templates()], "detect": self.slots_for}
+                  "grammar": [rename(t) for t in self.grammar_templates()], "detect": self.slots_for}
         ask = self.number_again
         number = {"name": NUMBER_INTENT, "help": str(ask.get("help", "")),
                   "templates": [rename(t) for t in ask.get("templates") or []],
