@@ -266,8 +266,9 @@ class Catalog:
         """At most `alexa_samples_per_intent` forms, {slot} kept. The budget is shared fairly (small
         templates whole, the rest split among the big ones); a big template's share goes half to its
         simplest forms (fewest words: "start a check in") and half spread evenly over all its forms."""
-        if intent.samples:  # given whole (SafetyIntent): only those no other intent says
-            return [s for s in intent.samples() if (m := self._matcher.match(s)) is None or m.intent == intent.name]
+        if intent.samples:  # given whole (SafetyIntent, best first): those no other intent says, up to the cap
+            own = [s for s in intent.samples() if (m := self._matcher.match(s)) is None or m.intent == intent.name]
+            return own[: int(self.matching["alexa_samples_per_intent"])]
         first = self._help_examples(intent)  # what the help tells people to say must be a sample
         budget = int(self.matching["alexa_samples_per_intent"]) - len(first)
         sizes = {t: tpl.count(t, self.rules) for t in intent.templates}

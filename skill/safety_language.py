@@ -37,7 +37,8 @@ _RULE_REF = re.compile(r"<([\w\- ]+)>")
 ALEXA_MAX_CHARS = 200  # Alexa refuses longer sample utterances
 # The catalog's own templates for SafetyIntent: plain, so expanding them (collision checks) is cheap;
 # the detector and the grammar carry the real language.
-ALONE_TEMPLATES = ("i need help", "i'm in danger", "i don't feel safe", "i need a crisis line")
+ALONE_TEMPLATES = ("i need help", "i'm in danger", "i don't feel safe", "i need a crisis line", "i want to die",
+                   "my partner hurts me", "he hits me", "i'm scared of my partner")
 ALEXA_MAX_SAMPLES = 1000  # a generous share of the model, well inside Alexa's limits
 
 
