@@ -134,11 +134,12 @@ def main(argv=None) -> int:
     parser.add_argument("--espeak-voices", type=int, default=4, help="how many espeak-ng voices take turns")
     parser.add_argument("--limit", type=int, default=None, help="at most N sentences of each kind per set")
     parser.add_argument("--stt", default="pocketsphinx")
+    parser.add_argument("--sets", default="test set,held-out set,fresh rounds", help="which sets, comma-separated")
     parser.add_argument("--cache", default=str(ROOT / ".cache" / "bench-safety"))
     parser.add_argument("--show", action="store_true", help="list what was missed and what raised an alarm")
     args = parser.parse_args(argv)
     chosen = [f.strip() for f in args.fronts.split(",") if f.strip()]
-    data = sets(args.limit)
+    data = {k: v for k, v in sets(args.limit).items() if k in [x.strip() for x in args.sets.split(",")]}
     print("Safety: recall of disclosures, false alarms on everyday sentences (figures from a loaded 2-core machine)")
     for name, (found, talk) in data.items():
         print(f"  {name}: {len(found)} disclosures, {len(talk)} everyday sentences")

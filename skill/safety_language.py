@@ -139,7 +139,8 @@ class SafetyLanguage:
         step, and the full wrapped grammar (`voice_templates`) made the recognizer take minutes to build."""
         lead, tail = "[<voice_lead>] ", " [<voice_tail>]"
         out = [f"{lead}({t}){tail}" for family in FAMILIES for t in self.sentences.get(family, [])]
-        return out + [t for family in FAMILIES for t in self.said_alone.get(family, [])]
+        # said-alone calls for help only: "i hurt myself again" was heard in "i hurt myself at the gym"
+        return out + list(self.said_alone.get("danger", []))
 
     def voice_templates(self) -> list[str]:
         """Whole-utterance templates: every core with the words around it, and the said-alone ones
