@@ -77,7 +77,7 @@ class SafetyLanguage:
         self.everyday = [str(t) for t in data.get("everyday") or []]
         self.number_again = dict(data.get("number_again") or {})
         voice = data.get("voice") or {}
-        for part in ("lead", "head", "tail"):  # rules of the voice wrapper, <voice_lead> ...
+        for part in ("lead", "head", "tail", "grammar_lead", "grammar_tail"):  # rules <voice_lead> ...
             if voice.get(part):
                 self.rules[f"voice_{part}"] = str(voice[part])
         self.lead, self.tail = str(voice.get("lead", "")), str(voice.get("tail", ""))
@@ -137,7 +137,7 @@ class SafetyLanguage:
         """The local recognizer's SafetyIntent: each family's whole `sentences` with the words people
         put before and after them, and the said-alone ones. Compact on purpose: it is live at every
         step, and the full wrapped grammar (`voice_templates`) made the recognizer take minutes to build."""
-        lead, tail = "[<voice_lead>] ", " [<voice_tail>]"
+        lead, tail = "[<voice_grammar_lead>] ", " [<voice_grammar_tail>]"
         out = [f"{lead}({t}){tail}" for family in FAMILIES for t in self.sentences.get(family, [])]
         # said-alone calls for help only: "i hurt myself again" was heard in "i hurt myself at the gym"
         return out + list(self.said_alone.get("danger", []))
