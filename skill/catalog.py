@@ -61,6 +61,12 @@ class Intent:
     over_talk: bool = True  # heard by the local recognizer while the partners talk
     open_templates: tuple[str, ...] = ()  # text only: the slot takes words it does not know
     sampler: Callable | None = field(default=None, compare=False, repr=False)
+    # From an extra item (SafetyIntent, skill/safety_language.py): `detect(said) -> slots | None` finds
+    # the intent anywhere in a sentence; `grammar` is what the recognizer compiles instead of
+    # `templates` (too many sentences to expand); `samples()` gives the Alexa samples whole.
+    detect: Callable | None = field(default=None, compare=False, repr=False)
+    grammar: tuple[str, ...] = ()
+    samples: Callable | None = field(default=None, compare=False, repr=False)  # -> list of samples
 
     @property
     def builtin(self) -> bool:
@@ -157,6 +163,9 @@ class Catalog:
                 over_talk=bool(item.get("over_talk", True)),
                 open_templates=_template_list(name, item.get("open_templates"), "open_templates"),
                 sampler=self._short_list,
+                detect=item.get("detect"),
+                grammar=_template_list(name, item.get("grammar"), "grammar"),
+                samples=item.get("samples"),
             ))
         self.intents: list[Intent] = intents
         self._alexa: dict[str, list[str]] = {}
@@ -171,6 +180,7 @@ class Catalog:
         self._open_matcher = tpl.Matcher(
             [(i.name, t) for i in self.intents for t in i.open_templates], self.rules,
             {slot: values for slot, values in known.items() if slot not in opened}, self.skip_words)
+        self._detecting = [i for i in self.intents if i.detect]
         self._contains = [(i.name, re.compile("(?:^| )(?:" + "|".join(tpl.regex(c, self.rules) for c in i.contains) + ")"))
                           for i in self.intents if i.contains]
         self._vocabulary = sorted(
@@ -227,7 +237,7 @@ class Catalog:
         """The templates of one intent with everything needed to compile them into a grammar."""
         intent = self.by_name[intent_name]
         return IntentTemplates(
-            intent=intent.name, templates=intent.templates, rules=dict(self.rules),
+            intent=intent.name, templates=intent.grammar or intent.templates, rules=dict(self.rules),
             slots={slot: list(self.slot_values.get(t) or []) for slot, t in intent.slots.items()},
             slot_types=dict(intent.slots), skip_words=self.skip_words, always=intent.always,
             over_talk=intent.over_talk)
@@ -276,6 +286,9 @@ class Catalog:
         """At most `alexa_samples_per_intent` forms, {slot} kept. The budget is shared fairly (small
         templates whole, the rest split among the big ones); a big template's share goes half to its
         simplest forms (fewest words: "start a check in") and half spread evenly over all its forms."""
+        if intent.samples:  # given whole (SafetyIntent, best first): those no other intent says, up to the cap
+            own = [s for s in intent.samples() if (m := self._matcher.match(s)) is None or m.intent == intent.name]
+            return own[: int(self.matching["alexa_samples_per_intent"])]
         first = self._help_examples(intent)  # what the help tells people to say must be a sample
         budget = int(self.matching["alexa_samples_per_intent"]) - len(first)
         sizes = {t: tpl.count(t, self.rules) for t in intent.templates}
@@ -301,6 +314,10 @@ class Catalog:
         if not said:
             return None
         live = set(allowed) | set(self.always_live) if allowed is not None else None
+        for intent in self._detecting:
+            slots = intent.detect(said) if live is None or intent.name in live else None
+            if slots is not None:
+                return Match(intent.name, slots, 1.0, "")
         for name, regex in self._contains:
             inside = regex.search(said + " ")
             if (live is None or name in live) and inside:
@@ -407,9 +424,12 @@ def _load_raw(path: str) -> dict:
 
 
 def _extra_items() -> list[dict]:
-    """Hook for other template sources (e.g. safety disclosures from prompts/): intent items
-    ({"name", "templates", "contains", ...}) merged into the catalog by `merge_items`."""
-    return []
+    """Hook for other template sources: intent items ({"name", "templates", "contains", ...})
+    merged into the catalog by `merge_items`. SafetyIntent (and "the number again") come from the
+    disclosure grammar, skill/disclosures.yaml."""
+    from .safety_language import catalog_items
+
+    return catalog_items()
 
 
 def merge_items(data: dict, items: list[dict]) -> dict:
@@ -423,6 +443,9 @@ def merge_items(data: dict, items: list[dict]) -> dict:
         if target is None:
             merged["intents"].append({k: v for k, v in item.items() if k != "rules"})
             continue
+        for key in ("detect", "grammar", "samples"):
+            if item.get(key):
+                target[key] = item[key]
         for key in ("templates", "contains"):
             if item.get(key):
                 base = target.get(key) if key in target else target.get("phrases") if key == "templates" else None

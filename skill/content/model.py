@@ -112,8 +112,9 @@ class Resource:
 
     name: str
     number: str
-    spoken: str
+    spoken: str  # the number alone, its groups separated by commas ("one eight hundred, seven nine nine, ...")
     how: str
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,13 @@ class Safety:
     reply: str
     resources: tuple[Resource, ...]
     closing: str
+    first: dict = field(default_factory=dict)  # disclosure family -> id of the resource named first
+    number_again: str = ""  # said before "say the number again" reads the number slowly
+
+    def ordered(self, family: str | None) -> tuple[Resource, ...]:
+        """The resources with the one for this family (or for `any`) first, the rest as listed."""
+        lead = self.first.get(family or "any") or self.first.get("any")
+        return tuple(sorted(self.resources, key=lambda r: r.id != lead))
 
 
 @dataclass(frozen=True, eq=False)

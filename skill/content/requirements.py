@@ -120,7 +120,7 @@ def _safety(content: Content) -> list[Requirement]:
     return [
         Requirement("safety-en-US", "US safety text: 988 and the Domestic Violence Hotline, text START to 88788",
                     not problems, "; ".join(problems) or "988, 1-800-799-7233 and 88788"),
-        Requirement("safety-spoken-digits", "every number is spoken digit by digit",
+        Requirement("safety-spoken-digits", "every number is spoken in digits (a group may be 'eight hundred')",
                     not wrong, ("spoken form differs for " + ", ".join(wrong)) if wrong else "all match"),
     ]
 
@@ -131,5 +131,11 @@ def _digits(number: str) -> list[str]:
 
 
 def _spoken_digits(spoken: str) -> list[str]:
-    """The digits a spoken number says, word by word."""
-    return [str(DIGIT_WORDS.index(w)) if w in DIGIT_WORDS else w for w in normalize_words(spoken)]
+    """The digits a spoken number says, word by word ("eight hundred" is 8, 0, 0, as in "one eight hundred")."""
+    out: list[str] = []
+    for w in normalize_words(spoken):
+        if w == "hundred" and out and out[-1].isdigit():
+            out += ["0", "0"]
+        else:
+            out.append(str(DIGIT_WORDS.index(w)) if w in DIGIT_WORDS else w)
+    return out

@@ -22,6 +22,16 @@ def repeat(turn, slots: dict) -> None:
     turn.reply.events.clear()  # said again, not a new disclosure
 
 
+def number_again(turn, slots: dict) -> None:
+    """"Say the number again": just the number, slowly."""
+    replies.number_again(turn)
+
+
+def stop(turn, slots: dict) -> None:
+    """"Stop" after a disclosure: a few quiet words and the session ends at once."""
+    replies.quiet_end(turn)
+
+
 def hold(turn, slots: dict) -> None:
     """Anything else: the exercises stay set aside."""
     replies.hold(turn)
@@ -40,6 +50,9 @@ TABLE = {
     "AMAZON.YesIntent": yes,
     "AMAZON.NoIntent": no,
     "AMAZON.RepeatIntent": repeat,
+    "RepeatNumberIntent": number_again,
+    "AMAZON.StopIntent": stop,
+    "AMAZON.CancelIntent": stop,
     "SlowerIntent": keep_safety(shared.slower),
     "FasterIntent": keep_safety(shared.faster),
     "ForgetDataIntent": shared.forget,
