@@ -35,6 +35,11 @@ def wake_at(state: dict) -> float | None:
     times = [t for t in (timing.wake_at(state), reminders.wake_at(state)) if t is not None]
     return min(times) if times else None
 
+# A request that opens a session asking for something new ("ask Closer Together for some trust
+# questions") starts it; any other one-shot request lands where the couple left off.
+STARTS_SOMETHING_NEW = frozenset({"StartCheckInIntent", "StartExerciseIntent", "ThemeIntent", "MoodIntent", "DinnerIntent"})
+
+
 
 class Engine:
     """Holds loaded content, the catalog and the settings; `step` is the whole dialogue."""
@@ -93,7 +98,7 @@ class Engine:
             turn.list_at = int(state.pop("list_at", 0) or 0)
             if fresh:
                 turn.effect("launch", at=turn.now)
-                if name not in ("StartCheckInIntent", "StartExerciseIntent") and flow.restore(turn):
+                if name not in STARTS_SOMETHING_NEW and flow.restore(turn):
                     pass
             modes.handler_for(state["mode"], name)(turn, event.get("slots") or {})
 
