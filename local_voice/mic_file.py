@@ -11,7 +11,8 @@ hear the room), `--mic-clock` sets the local time the recording began, and
 `--audio-faults` makes the device fail on cue (`audio_faults.py`).
 
 Every reply, once played, is one line: with `--jsonl` a JSON object
-`{"at", "kind", "heard", "say", "seconds", ...}` where `at` is the second of the recording
+`{"at", "kind", "heard", "say", "seconds", ...}` (kind: launch, reply, cue, reprompt, repeat;
+`"interrupted": true` when the speaker failed part-way through, `seconds` then what was played) where `at` is the second of the recording
 at which the utterance it answers ended (for a cue, a reprompt or the greeting: where
 it began), `heard` the intent (never the words), `seconds` the reply's length.
 """
@@ -65,7 +66,7 @@ class Transcript:
         if self.out_dir is not None:
             self._audio.append(data)
 
-    def __call__(self, kind: str, out: dict, listener, samples: int) -> None:
+    def __call__(self, kind: str, out: dict, listener, samples: int, interrupted: bool = False) -> None:
         began = self._began if self._began is not None else self.device.position
         heard = None
         at = began
@@ -77,6 +78,8 @@ class Transcript:
         record = {"at": round(at, 2), "kind": kind, "heard": heard, "say": out.get("say") or "",
                   "seconds": round(samples / RATE, 2), "listen": out.get("listen"), "end": bool(out.get("end")),
                   "mode": (self.companion.state or {}).get("mode")}
+        if interrupted:
+            record["interrupted"] = True  # the speaker failed part-way; the rest is said again once it is back
         self.count += 1
         if self.out_dir is not None:
             path = self.out_dir / f"{self.count:04d}-{kind}.wav"

@@ -24,6 +24,7 @@ class Playback:
         self.pieces = list(voice.pieces(out))
         self._order: list[int] = []  # the piece behind each non-empty chunk, in the order rendered
         self.written = 0             # chunks wholly written to the speaker
+        self.samples = 0             # and their samples
 
     def chunks(self):
         for index, chunk in enumerate(self.voice.stream(self.out)):
@@ -31,8 +32,9 @@ class Playback:
                 self._order.append(index)
                 yield chunk
 
-    def wrote(self, _samples: np.ndarray) -> None:
+    def wrote(self, samples: np.ndarray) -> None:
         self.written += 1
+        self.samples += len(samples)
 
     def rest(self) -> dict | None:
         """The reply from the piece that was cut off to its end (None when all of it was played)."""

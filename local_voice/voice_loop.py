@@ -449,7 +449,7 @@ def run_live(args, companion: Companion, clock=None, report: Callable[..., None]
     """Microphone and speaker: listen, answer, keep time, recover from an unplugged device.
 
     `clock` (default: the wall) is the loop's time; `report(kind, out, listener, samples)` hears of
-    every reply once it has been played (`--mic-file --jsonl` prints them)."""
+    every reply once it has been played, or cut off (`interrupted=True`); `--mic-file --jsonl` prints them."""
     from . import audio
 
     clock = clock or RealClock()
@@ -477,6 +477,8 @@ def run_live(args, companion: Companion, clock=None, report: Callable[..., None]
             samples = player.play(playback.chunks(), written=playback.wrote)
         except audio.AudioError:
             recovery.interrupted(playback)
+            if report is not None:
+                report(kind, out, listener, playback.samples, interrupted=True)
             raise
         companion.played()
         if report is not None:
@@ -528,12 +530,17 @@ def listen_once(companion: Companion, listener: Listener, read: Callable[[], byt
         result = listener.feed(pcm)
         if listener.quiet is not None and listener.quiet.loud_run:
             spoke_at = clock()  # the last loud block: where an utterance's speech ended
-        if result is not None:
+        if result is not None and result.intent:
+            # Always listening without a wake word: speech that is no command is the room (table
+            # talk, a clink taken for a word) and gets no "sorry?"; a misheard answer gets the
+            # step's reprompt once the room has been quiet a while.
             out = respond(companion, result, clock())
             if out is not None:
                 listener.turn = ("reply", result, spoke_at)
                 return out
         busy = listener.in_speech
+        if busy:
+            reprompt_at = max(reprompt_at, clock() + reprompt_after)  # never straight after talk
         due = companion.wake_at
         if due is not None and clock() >= due and not busy:
             cue = companion.tick(clock())
