@@ -3,6 +3,12 @@ real-time factor and decode time after the end of speech, per backend.
 
     taskset -c 0 .venv/bin/python bench/recognition.py [--backend pocketsphinx|vosk|both]
         [--per-intent N | --all] [--voices N] [--agreement X] [--check-warps F,F | none] [--model PATH]
+    taskset -c 0 .venv/bin/python bench/recognition.py --phrasings [FILE] [--families piper,espeak] [--limit N]
+
+`--phrasings` speaks the phrasing test set (tests/phrasings/commands.yaml, which the grammar
+never reads) in both voice families (the Piper neural voice at two tempos, espeak-ng voices),
+every other clip with room noise, and reports per family: heard as meant, wrong intent and
+missed, "stop" alone, table talk taken for a command, and the confusion pairs.
 
 Speech is synthesized with espeak-ng (several voices and rates, every other clip with
 light background noise). Latency is measured by streaming each clip in 30 ms blocks and
@@ -97,7 +103,19 @@ def main(argv=None) -> int:
     parser.add_argument("--show-wrong", action="store_true")
     parser.add_argument("--held-out", action="store_true",
                         help="voices, phrasings and table talk never used for tuning (espeak-ng accents, other rates)")
+    parser.add_argument("--phrasings", nargs="?", const=str(ROOT / "tests" / "phrasings" / "commands.yaml"),
+                        help="speak the phrasing test set in every voice family (see above)")
+    parser.add_argument("--families", default="piper,espeak", help="voice families for --phrasings")
+    parser.add_argument("--piper-tempos", default="1.0,0.85", help="--phrasings: Piper length scales")
+    parser.add_argument("--espeak-voices", default="en-us:165,en+f3:140,en-gb-x-rp:190,en+m3:175",
+                        help="--phrasings: espeak-ng voice:rate list")
+    parser.add_argument("--limit", type=int, default=0, help="--phrasings: at most N phrasings per command (0: all)")
+    parser.add_argument("--expect", help="--phrasings: comma-separated live intents (default: every intent)")
     args = parser.parse_args(argv)
+    if args.phrasings:
+        from bench.phrasing_voices import run_phrasings
+
+        return run_phrasings(args)
     commands = R.build_commands()
     sample = command_sample(commands, None if args.all else args.per_intent, seed=11 if args.held_out else 7, random_names=True)
     voices = (HELD_OUT_VOICES if args.held_out else VOICES)[: args.voices]

@@ -32,12 +32,13 @@ def with_wake_intent(commands: CommandSet) -> CommandSet:
         return commands
     phrases = dict(commands.phrases)
     phrases[WAKE_INTENT] = [Phrase(WAKE_INTENT, tuple(text.split()), {}) for text in WAKE_PHRASES]
-    return CommandSet(phrases, commands.values, commands.always, commands.not_over_talk)
+    templates = commands.templates.with_intent(WAKE_INTENT, WAKE_PHRASES) if commands.templates else None
+    return commands.derive(phrases=phrases, templates=templates)
 
 
 def is_idle(companion) -> bool:
     """The session has ended (or none has begun after an end): only start phrases are heard."""
-    return (companion.state or {}).get("mode") in ("idle", "ended")
+    return (getattr(companion, "state", None) or {}).get("mode") in ("idle", "ended")
 
 
 def idle_expect(companion, known: list[str]) -> list[str]:

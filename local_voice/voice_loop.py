@@ -52,25 +52,22 @@ WAKE_PREFIX = "wake:"
 ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
 
 
-def wake_commands(commands: CommandSet, wake: str) -> CommandSet:
-    """The same commands, each preceded by the wake word."""
-    words = tuple(wake.lower().split())
-    phrases = {name: [Phrase(p.intent, words + tuple(p.words), dict(p.slots)) for p in items]
-               for name, items in commands.phrases.items()}
-    return CommandSet(phrases, commands.values, commands.always)
-
-
 def with_wake(commands: CommandSet, wake: str) -> CommandSet:
     """One command set holding both the plain commands and the wake-word ones (as 'wake:<intent>').
 
     One recognizer (one acoustic model in memory) serves both: the step's grammar picks which.
     `always` is left empty: the listener names every live intent itself.
     """
-    woken = wake_commands(commands, wake)
+    words = tuple(wake.lower().split())
     phrases = dict(commands.phrases)
-    for name, items in woken.phrases.items():
-        phrases[WAKE_PREFIX + name] = [Phrase(WAKE_PREFIX + name, p.words, p.slots) for p in items]
-    return CommandSet(phrases, commands.values, [])
+    for name, items in commands.phrases.items():
+        phrases[WAKE_PREFIX + name] = [Phrase(WAKE_PREFIX + name, words + tuple(p.words), dict(p.slots)) for p in items]
+    templates = commands.templates
+    if templates is not None:
+        for name, items in list(templates.by_intent.items()):
+            templates = templates.with_intent(WAKE_PREFIX + name, [f"{wake.lower()} ({t})" for t in items],
+                                              templates.slot_types.get(name))
+    return commands.derive(phrases=phrases, always=[], templates=templates)
 
 
 class Listener:
@@ -84,7 +81,8 @@ class Listener:
         self.all_intents = list(base.intents)
         self.not_over_talk = set(base.not_over_talk)  # from the catalog (over_talk: false)
         self.wake_word = None if not wake_word or wake_word.lower() == "none" else wake_word.lower()
-        self.commands = with_wake(base, self.wake_word) if self.wake_word else base
+        # The listener names every live intent itself (the always layer too, but not while idle).
+        self.commands = with_wake(base, self.wake_word) if self.wake_word else base.derive(always=[])
         first = [name for name in ("AMAZON.StopIntent",) if name in base.phrases] or base.intents[:1]
         # A small first grammar: the step's own is set before every listen.
         self.recognizer = open_recognizer(stt, model, first, self.commands, say=notice)
@@ -127,14 +125,14 @@ class Listener:
         # Asking for help is never held back by a missing wake word.
         return [WAKE_PREFIX + n for n in names] + [n for n in names if n in ALWAYS_PLAIN]
 
-    def warm_up(self, steps: Iterable[tuple[list[str], str]]) -> None:
-        """Build the searches of the usual steps, (expected intents, listen mode), before the first listen.
+    def warm_up(self, steps: Iterable[tuple]) -> None:
+        """Build every step's search, (expected intents, listen mode[, mode]), before the first listen.
 
-        A step's search built on the spot takes 1 to 3 s, and the microphone opens only after it,
-        so a couple answering at once would lose their first words. The recognizer keeps a few
-        searches (least recently used go first): give the one needed first last."""
-        for expect, listen in steps:
-            self.recognizer.set_expect(self.live_for(_Usual(expect, listen)))
+        The microphone opens only after a step's search is live, so one built on the spot would
+        make a couple answering at once lose their first words. With the command-words-only
+        dictionary a search is small (3 to 14 MB) and every mode's fits; give the one needed first last."""
+        for step in steps:
+            self.recognizer.set_expect(self.live_for(_Usual(*step)))
 
     def prepare(self, companion: Companion) -> None:
         """Before listening: the grammar of what can be said at this step."""
@@ -224,19 +222,41 @@ class Listener:
 
 
 class _Usual:
-    """A step as the listener reads it from the companion: what may be said, and the listen mode."""
+    """A step as the listener reads it from the companion: what may be said, the listen mode, the mode."""
 
-    def __init__(self, expect: list[str], listen: str):
+    def __init__(self, expect: list[str], listen: str, mode: str | None = None):
         self.expect = list(expect)
-        self.last = {"listen": listen}
-        self.state = None  # a step inside a session, never idle
+        self.last = {"listen": listen, "expect": list(expect), "mode": mode}
+        self.state = {"mode": mode} if mode else None
 
 
-def usual_steps() -> list[tuple[list[str], str]]:
-    """A check-in turn, a paused one and the menu (needed first, so last): the steps most sessions use."""
-    from skill.engine.core import MENU, PAUSED, RUN
+def usual_steps() -> list[tuple[list[str], str] | tuple[list[str], str, str]]:
+    """Every step's (expected intents, listen mode[, dialogue mode]), the menu (needed first) last.
 
-    return [(RUN, "conversation"), (PAUSED, "command"), (MENU, "command")]
+    From the engine's mode tables (each mode's expect list, with and without a running timer or
+    a pending invitation) when it has them, else from its expect lists."""
+    try:
+        from skill.engine import modes
+    except ImportError:
+        modes = None
+    if modes is not None and hasattr(modes, "expect") and hasattr(modes, "TABLES"):
+        steps: list = []
+        variants = ({}, {"run": {"timer": {"end": 0}}}, {"invitation": True})
+        for mode in sorted(modes.TABLES, key=lambda m: m == "menu"):
+            listen = "conversation" if mode == "running" else "command"
+            for extra in variants:
+                step = (modes.expect({"mode": mode, **extra}), listen, mode)
+                if step not in steps:
+                    steps.append(step)
+        return steps
+    from skill.engine import core
+
+    idle = (["StartCheckInIntent", "StartExerciseIntent", "WakeIntent", "SafetyIntent"], "command", "idle")
+    found = [(core.RUN, "conversation"), idle]
+    for name in ("PAUSED", "CONFIRM", "SAFETY", "MENU"):
+        if isinstance(getattr(core, name, None), list):
+            found.append((getattr(core, name), "command"))
+    return found
 
 
 def respond(companion: Companion, result: Result, now: float) -> dict | None:

@@ -1,7 +1,29 @@
-"""The intent catalog (skill/intents.yaml): what people can say, in one place.
+"""The intent catalog (skill/intents.yaml): what people can say, in one place, as templates.
 
-Everything that needs phrasings derives them from here: the Alexa interaction model,
-the local recognition grammar, the text-mode matcher and the spoken help.
+Everything that needs phrasings derives them from here:
+- the text matcher: `Catalog.match(text, allowed)` (one compiled `templates.Matcher`, skip words,
+  then a near-spelling pass for typed text);
+- the Alexa interaction model: `Catalog.alexa_samples(intent)` (= `Intent.phrases`, `{slot}` kept,
+  a spread of at most `matching.alexa_samples_per_intent` forms) and `Catalog.collisions()`;
+- the spoken help: `Catalog.help_lines(allowed)`; `Catalog.problems()` checks that every quoted
+  example in a help line is heard as its intent;
+- the local recognition grammar: `Catalog.templates_for(intent) -> IntentTemplates`:
+
+      IntentTemplates(
+          intent="AMAZON.NextIntent",
+          templates=("[the] next [<question>]", "[<ask>] (skip|pass on) [<this_one>]", ...),
+          rules={"ask": "(let's|...)", ...},        # every catalog rule (templates may use any)
+          slots={"exercise": ["memory lane", ...]},  # slot name -> values; [] = values not known here
+          slot_types={"exercise": "EXERCISE_NAME"},  # (AMAZON.FirstName: the recognizer's own list)
+          skip_words=("um", "okay", "for a moment", ...),
+          always=False, over_talk=True)
+
+  Parse each template with `skill.templates.parse` and walk the tree (Seq, Alt with `.optional`,
+  Word, Slot, RuleRef) to build arcs; skip words may be allowed before and after every word.
+  `Catalog.grammar_intents()` lists the intents that have templates (Fallback has none).
+
+Slot values that come from content (`from_content: true`: exercise names today, theme names
+later) are passed to `load_catalog(exercise_names, slot_values={TYPE: [...]})`.
 """
 
 from __future__ import annotations
@@ -9,63 +31,42 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import templates as tpl
+from .templates import TemplateError, normalize
+
+__all__ = ["Catalog", "Intent", "IntentTemplates", "Match", "TemplateError", "load_catalog", "name_forms", "normalize"]
+
 CATALOG_PATH = Path(__file__).resolve().parent / "intents.yaml"
-
-_SLOT = re.compile(r"\{(\w+)\}")
-_NON_WORD = re.compile(r"[^a-z0-9' ]+")
-
-
-def normalize(text: str) -> str:
-    """Lowercase, straighten quotes, drop punctuation and extra spaces."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = _NON_WORD.sub(" ", text)
-    return " ".join(text.split())
-
-
-def _normalize_phrase(phrase: str) -> str:
-    """Normalize a catalog phrase, keeping its {slot} markers as written."""
-    parts = re.split(r"(\{\w+\})", str(phrase))
-    return " ".join(p if _SLOT.fullmatch(p) else normalize(p) for p in parts if p.strip())
-
-
-_LEADING_FILLERS = ("okay", "ok", "so", "um", "uh", "erm", "well", "alright", "all right", "right", "hey",
-                    "closer together", "closer", "alexa", "and", "oh", "please", "can you", "could you",
-                    "would you", "can we", "could we", "let's just", "just", "i think", "yeah", "yes")
-_TRAILING_FILLERS = ("please", "thanks", "thank you", "now", "then", "okay", "ok", "closer", "for us")
-
-
-def strip_fillers(said: str) -> str:
-    """Drop words people put around a command ("okay closer, next one please")."""
-    changed = True
-    while changed and said:
-        changed = False
-        for word in _LEADING_FILLERS:
-            if said.startswith(word + " "):
-                said, changed = said[len(word) + 1:], True
-        for word in _TRAILING_FILLERS:
-            if said.endswith(" " + word):
-                said, changed = said[: -len(word) - 1], True
-    return said
+_QUOTED = re.compile(r'"([^"]+)"')
+_MATCHING_DEFAULTS = {"typo_cutoff": 0.8, "alexa_samples_per_intent": 250}
 
 
 @dataclass(frozen=True)
 class Intent:
     name: str
-    phrases: tuple[str, ...]
+    templates: tuple[str, ...]
     help: str = ""
     slots: dict = field(default_factory=dict)
     always: bool = False
     contains: tuple[str, ...] = ()
     over_talk: bool = True  # heard by the local recognizer while the partners talk
+    open_templates: tuple[str, ...] = ()  # text only: the slot takes words it does not know
+    sampler: Callable | None = field(default=None, compare=False, repr=False)
 
     @property
     def builtin(self) -> bool:
         return self.name.startswith("AMAZON.")
+
+    @functools.cached_property
+    def phrases(self) -> tuple[str, ...]:
+        """The Alexa samples ({slot} kept), built on first use: the simplest forms and a spread."""
+        return tuple(self.sampler(self)) if self.sampler else self.templates
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,23 @@ class Match:
     intent: str
     slots: dict
     score: float
-    phrase: str
+    phrase: str  # the template that matched
 
 
-BARE_WORDS = {"the", "please"}  # a phrasing of only these and slots is "bare"
+@dataclass(frozen=True)
+class IntentTemplates:
+    """What a grammar compiler needs for one intent (see the module docstring)."""
+
+    intent: str
+    templates: tuple[str, ...]
+    rules: dict
+    slots: dict
+    slot_types: dict
+    skip_words: tuple[str, ...]
+    always: bool
+    over_talk: bool
+
+
 _NAME_LEAD = ("the ", "a ", "our ")
 _NAME_TAIL = (" exercise", " one")
 
@@ -97,58 +111,78 @@ def name_forms(said: str) -> list[str]:
     return forms
 
 
-def _same_words(said: str, phrase: str, word_cutoff: float = 0.7) -> bool:
-    """A close match by characters must also be one by words: at most one word added or dropped, and
-    every changed word a near spelling of its counterpart ("nex" for "next"), never another word
-    ("i am not sure" is not "i am not safe")."""
-    a, b = said.split(), phrase.split()
-    changed = 0
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        if op == "replace" and i2 - i1 == j2 - j1:
-            if any(difflib.SequenceMatcher(None, x, y).ratio() < word_cutoff for x, y in zip(a[i1:i2], b[j1:j2])):
-                return False
-            continue
-        changed += max(i2 - i1, j2 - j1)
-    return changed <= 1
+def _template_list(intent_name: str, items, key: str) -> tuple[str, ...]:
+    out = []
+    for item in items or []:
+        text = str(item)
+        try:
+            tpl.parse(text)
+        except TemplateError as err:
+            raise TemplateError(f"{intent_name} ({key}): {err}") from None
+        out.append(" ".join(text.split()))
+    return tuple(out)
 
 
 class Catalog:
-    """The loaded catalog, with the text matcher and grammar helpers."""
+    """The loaded catalog: intents, rules, skip words, slot values, and the compiled matcher."""
 
     def __init__(self, data: dict, slot_values: dict[str, list[str]] | None = None):
         self.types: dict = data.get("types") or {}
-        self.intents: list[Intent] = [
-            Intent(
-                name=item["name"],
-                phrases=tuple(_normalize_phrase(p) for p in item.get("phrases") or []),
-                help=item.get("help", ""),
-                slots=dict(item.get("slots") or {}),
-                always=bool(item.get("always", False)),
-                contains=tuple(normalize(p) for p in item.get("contains") or []),
-                over_talk=bool(item.get("over_talk", True)),
-            )
-            for item in data["intents"]
-        ]
-        self.by_name = {i.name: i for i in self.intents}
+        self.rules: dict[str, str] = {str(k): str(v) for k, v in (data.get("rules") or {}).items()}
+        self.skip_words: tuple[str, ...] = tuple(normalize(w) for w in data.get("skip_words") or [] if normalize(w))
+        self.matching: dict = {**_MATCHING_DEFAULTS, **(data.get("matching") or {})}
         self.slot_values: dict[str, list[str]] = {
-            name: [normalize(v) for v in spec.get("values", [])] for name, spec in self.types.items()
+            name: [normalize(v) for v in (spec or {}).get("values", [])] for name, spec in self.types.items()
         }
         for name, values in (slot_values or {}).items():
             self.slot_values[name] = [normalize(v) for v in values]
-        self._exact: dict[str, str] = {}
-        self._patterns: list[tuple[re.Pattern, Intent, str]] = []
-        self._bare: set[str] = set()
-        for intent in self.intents:
-            for phrase in intent.phrases:
-                if "{" in phrase:
-                    regex = "^" + _SLOT.sub(lambda m: f"(?P<{m.group(1)}>[a-z' ]+?)", re.escape(phrase).replace(r"\{", "{").replace(r"\}", "}")) + "$"
-                    self._patterns.append((re.compile(regex), intent, phrase))
-                    if set(_SLOT.sub(" ", phrase).split()) <= BARE_WORDS:
-                        self._bare.add(phrase)  # "{exercise}", "the {exercise}": the value must be a known one
-                else:
-                    self._exact.setdefault(phrase, intent.name)
+        intents = []
+        for item in data["intents"]:
+            name = item["name"]
+            intents.append(Intent(
+                name=name,
+                templates=_template_list(name, item.get("templates", item.get("phrases")), "templates"),
+                help=item.get("help", ""),
+                slots=dict(item.get("slots") or {}),
+                always=bool(item.get("always", False)),
+                contains=_template_list(name, item.get("contains"), "contains"),
+                over_talk=bool(item.get("over_talk", True)),
+                open_templates=_template_list(name, item.get("open_templates"), "open_templates"),
+                sampler=self._samples,
+            ))
+        self.intents: list[Intent] = intents
+        self._slots_by_name = self._slot_names(intents)
+        self.by_name = {i.name: i for i in self.intents}
+        entries = [(i.name, t) for i in self.intents for t in i.templates]
+        known = {slot: values for slot, values in self._slots_by_name.items() if values is not None}
+        self._matcher = tpl.Matcher(entries, self.rules, known, self.skip_words)
+        opened = {slot for i in self.intents if i.open_templates for slot in i.slots}
+        self._open_matcher = tpl.Matcher(
+            [(i.name, t) for i in self.intents for t in i.open_templates], self.rules,
+            {slot: values for slot, values in known.items() if slot not in opened}, self.skip_words)
+        self._contains = [(i.name, re.compile(r"(?:^| )(?:" + "|".join(
+            re.escape(p) for c in i.contains for p in tpl.expand(c, self.rules)) + r")(?: |$)"))
+            for i in self.intents if i.contains]
+        self._vocabulary = sorted(
+            {w for i in self.intents for t in i.templates + i.contains for w in tpl.words(t, self.rules)}
+            | {w for values in known.values() for v in values for w in v.split()}
+            | {w for s in self.skip_words for w in s.split()})
+        self._near: dict[tuple[str, float], tuple[str, float]] = {}  # (word, cutoff) -> nearest known word
+        for word in self._vocabulary:
+            self._near[(word, float(self.matching["typo_cutoff"]))] = (word, 1.0)
+
+    def _slot_names(self, intents: list[Intent]) -> dict[str, list[str] | None]:
+        """Slot name -> its values (None when only the front end knows them: first names)."""
+        out: dict[str, list[str] | None] = {}
+        for intent in intents:
+            for slot, slot_type in intent.slots.items():
+                values = self.slot_values.get(slot_type)
+                if slot in out and out[slot] != values:
+                    raise TemplateError(f"slot {{{slot}}} has two types; give each type its own slot name")
+                out[slot] = values
+        return out
+
+    # ---- what the front ends use ---------------------------------------------------------
 
     @property
     def names(self) -> list[str]:
@@ -163,90 +197,91 @@ class Catalog:
         """Intents the local recognizer leaves out while the partners talk."""
         return [i.name for i in self.intents if not i.over_talk]
 
-    def expand(self, intent_name: str, slot_samples: dict[str, list[str]] | None = None) -> list[str]:
-        """Every concrete phrase for an intent, slots filled with known values (or samples)."""
-        intent = self.by_name[intent_name]
-        out: list[str] = []
-        for phrase in intent.phrases:
-            if "{" not in phrase:
-                out.append(phrase)
-                continue
-            variants = [phrase]
-            for slot, slot_type in intent.slots.items():
-                values = (slot_samples or {}).get(slot) or self.slot_values.get(slot_type) or []
-                variants = [v.replace("{" + slot + "}", value) for v in variants for value in values]
-            out.extend(v for v in variants if "{" not in v)
-        return out
+    def grammar_intents(self) -> list[str]:
+        return [i.name for i in self.intents if i.templates]
 
-    def match(self, text: str, allowed: list[str] | None = None, cutoff: float = 0.84) -> Match | None:
-        """Match typed or recognized text to an intent: exact phrasings first, then slot patterns, then
-        close variants; then the same again without filler words ("okay, next please")."""
+    def templates_for(self, intent_name: str) -> IntentTemplates:
+        """The templates of one intent with everything needed to compile them into a grammar."""
+        intent = self.by_name[intent_name]
+        return IntentTemplates(
+            intent=intent.name, templates=intent.templates, rules=dict(self.rules),
+            slots={slot: list(self.slot_values.get(t) or []) for slot, t in intent.slots.items()},
+            slot_types=dict(intent.slots), skip_words=self.skip_words, always=intent.always,
+            over_talk=intent.over_talk)
+
+    def expand(self, intent_name: str, slot_samples: dict[str, list[str]] | None = None,
+               limit: int | None = None) -> list[str]:
+        """Every concrete phrase for an intent, slots filled with known values (or samples);
+        phrasings whose slot has no values are left out."""
+        intent = self.by_name[intent_name]
+        slots = {slot: list((slot_samples or {}).get(slot) or self.slot_values.get(t) or [])
+                 for slot, t in intent.slots.items()}
+        out: dict[str, None] = {}
+        for template in intent.templates:
+            for text in tpl.expand(template, self.rules, slots, limit=limit):
+                out.setdefault(text)
+        return list(out)[:limit] if limit else list(out)
+
+    def alexa_samples(self, intent_name: str) -> list[str]:
+        return list(self.by_name[intent_name].phrases)
+
+    def _samples(self, intent: Intent) -> list[str]:
+        """At most `alexa_samples_per_intent` forms, {slot} kept. The budget is shared fairly (small
+        templates whole, the rest split among the big ones); a big template's share goes half to its
+        simplest forms (fewest words: "start a check in") and half spread evenly over all its forms."""
+        budget = int(self.matching["alexa_samples_per_intent"])
+        sizes = {t: tpl.count(t, self.rules) for t in intent.templates}
+        shares: dict[str, int] = {}
+        for n, template in enumerate(sorted(intent.templates, key=lambda t: sizes[t])):
+            shares[template] = min(sizes[template], max(1, budget // (len(sizes) - n)))
+            budget -= shares[template]
+        out: dict[str, None] = {}
+        for template in intent.templates:
+            forms, share = tpl.expand(template, self.rules, keep_slots=True), shares[template]
+            if share >= len(forms):
+                out.update(dict.fromkeys(forms))
+                continue
+            simplest = sorted(range(len(forms)), key=lambda k: (len(forms[k].split()), k))[: share // 2]
+            spread = [k * len(forms) // (share - share // 2) for k in range(share - share // 2)]
+            out.update(dict.fromkeys(forms[k] for k in sorted(set(simplest) | set(spread))))
+        return list(out)
+
+    def match(self, text: str, allowed: list[str] | None = None, cutoff: float | None = None) -> Match | None:
+        """Text -> intent: a disclosure anywhere in the sentence first, then the templates (skip words
+        ignored), then the same with unknown words read as their nearest known word (typed text)."""
         said = normalize(text)
         if not said:
             return None
-        found = self._match(said, allowed, cutoff)
-        if found is None:
-            bare = strip_fillers(said)
-            if bare and bare != said:
-                found = self._match(bare, allowed, cutoff)
-        return found
-
-    def _match(self, said: str, allowed: list[str] | None, cutoff: float) -> Match | None:
         live = set(allowed) | set(self.always_live) if allowed is not None else None
-
-        def ok(name: str) -> bool:
-            return live is None or name in live
-
-        name = self._exact.get(said)
-        if name and ok(name):
-            return Match(name, {}, 1.0, said)
-        padded = f" {said} "
-        for intent in self.intents:
-            for key in intent.contains:
-                if f" {key} " in padded and ok(intent.name):
-                    return Match(intent.name, {}, 1.0, key)
-        for regex, intent, phrase in self._patterns:
-            if not ok(intent.name):
-                continue
-            found = regex.match(said)
+        for name, regex in self._contains:
+            if (live is None or name in live) and regex.search(said):
+                return Match(name, {}, 1.0, regex.search(said).group(0).strip())
+        found = self._matcher.match(said, live)
+        if found:
+            return Match(found.intent, found.slots, 1.0, found.template)
+        fixed, score = self._fix_typos(said, cutoff)
+        if fixed != said:
+            found = self._matcher.match(fixed, live)
             if found:
-                slots = {k: v.strip() for k, v in found.groupdict().items()}
-                if phrase in self._bare and not self._known_values(intent, slots):
-                    continue  # a bare slot phrasing would take any words at all
-                return Match(intent.name, slots, 1.0, phrase)
-        candidates = {p: n for p, n in self._exact.items() if ok(n)}
-        for intent in self.intents:  # slot phrases expanded with known values
-            if ok(intent.name) and intent.slots and all(t in self.slot_values for t in intent.slots.values()):
-                for phrase in self.expand(intent.name):
-                    candidates.setdefault(phrase, intent.name)
-        best = [p for p in difflib.get_close_matches(said, list(candidates), n=3, cutoff=cutoff) if _same_words(said, p)]
-        if best:
-            phrase = best[0]
-            score = difflib.SequenceMatcher(None, said, phrase).ratio()
-            slots = {}
-            intent = self.by_name[candidates[phrase]]
-            if intent.slots:
-                slots = self._slots_from_expanded(intent, phrase)
-            return Match(intent.name, slots, round(score, 3), phrase)
+                return Match(found.intent, found.slots, round(score, 3), found.template)
+        found = self._open_matcher.match(said, live)  # "start the juggling game": a name we do not know
+        if found:
+            return Match(found.intent, found.slots, 1.0, found.template)
         return None
 
-    def _known_values(self, intent: Intent, slots: dict) -> bool:
-        """Every slot value is close to a known value of its type (a type without values knows none)."""
-        for slot, value in slots.items():
-            known = self.slot_values.get(intent.slots.get(slot, ""))
-            if not known:
-                return False
-            if not any(difflib.get_close_matches(form, known, n=1, cutoff=0.8) for form in name_forms(value)):
-                return False
-        return True
-
-    def _slots_from_expanded(self, intent: Intent, phrase: str) -> dict:
-        for regex, pattern_intent, _ in self._patterns:
-            if pattern_intent is intent:
-                found = regex.match(phrase)
-                if found:
-                    return {k: v.strip() for k, v in found.groupdict().items()}
-        return {}
+    def _fix_typos(self, said: str, cutoff: float | None) -> tuple[str, float]:
+        cutoff = float(cutoff if cutoff is not None else self.matching["typo_cutoff"])
+        words, score = [], 1.0
+        for word in said.split():
+            key = (word, cutoff)
+            if key not in self._near:  # the same table talk words come again and again
+                near = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=cutoff)
+                ratio = difflib.SequenceMatcher(None, word, near[0]).ratio() if near else 1.0
+                self._near[key] = (near[0] if near else word, ratio)
+            word, ratio = self._near[key]
+            score = min(score, ratio)
+            words.append(word)
+        return " ".join(words), score
 
     def help_lines(self, allowed: list[str]) -> list[str]:
         """Short spoken help lines for the intents live now, without repeats."""
@@ -257,6 +292,51 @@ class Catalog:
                 seen.append(intent.help)
         return seen
 
+    # ---- checks ----------------------------------------------------------------------------
+
+    def collisions(self, limit: int = 20) -> list[tuple[str, str, str]]:
+        """(sentence, intent, other intent) for sentences two intents share: as written, with slot
+        types in place of slot names, or a plain sentence that a slot template covers once its slot
+        is filled ("start the {exercise}" and "start the check in"). Alexa refuses such a model and
+        the matcher would have to guess."""
+        owner: dict[str, str] = {}
+        plain: list[tuple[str, str]] = []
+        found: list[tuple[str, str, str]] = []
+
+        def claim(form: str, name: str) -> None:
+            if owner.setdefault(form, name) != name and len(found) < limit:
+                found.append((form, owner[form], name))
+
+        for intent in self.intents:
+            typed = lambda m: "{" + intent.slots.get(m.group(1), m.group(1)) + "}"  # noqa: E731
+            for form in dict.fromkeys(f for t in intent.templates for f in tpl.expand(t, self.rules, keep_slots=True)):
+                claim(form, intent.name)
+                if "{" in form:
+                    claim(re.sub(r"\{(\w+)\}", typed, form), intent.name)
+                else:
+                    plain.append((form, intent.name))
+        with_slots = [i.name for i in self.intents if i.slots]
+        for form, name in plain:
+            for other in with_slots:
+                if other != name and self._matcher.match(form, [other], exact_only=True):
+                    claim(form, other)
+        return found
+
+    def problems(self) -> list[str]:
+        """What is wrong with the catalog as data: collisions, and help examples not heard as meant."""
+        out = [f"{form!r} belongs to {a} and {b}" for form, a, b in self.collisions()]
+        for intent in self.intents:
+            sharing = {i.name for i in self.intents if i.help == intent.help}
+            for example in _QUOTED.findall(intent.help):
+                if "{" in example or any(ch.isupper() for ch in example[1:]):
+                    continue  # "our names are Sam and Alex": names stand for any names
+                found = self.match(example)
+                if found is None or found.intent not in sharing:
+                    out.append(f"{intent.name}: help example {example!r} is heard as {found and found.intent}")
+        return out
+
+
+# ---- loading ---------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=4)
 def _load_raw(path: str) -> dict:
@@ -264,8 +344,37 @@ def _load_raw(path: str) -> dict:
         return yaml.safe_load(handle)
 
 
-def load_catalog(exercise_names: list[str] | None = None, path: Path | None = None) -> Catalog:
-    """Load the catalog; exercise names (from content) become the EXERCISE_NAME slot values."""
+def _extra_items() -> list[dict]:
+    """Hook for other template sources (e.g. safety disclosures from prompts/): intent items
+    ({"name", "templates", "contains", ...}) merged into the catalog by `merge_items`."""
+    return []
+
+
+def merge_items(data: dict, items: list[dict]) -> dict:
+    """The catalog data with extra intent items: templates and contains of a known intent are
+    added to it; an unknown intent is appended; `rules` in an item join the catalog's rules."""
+    merged = {**data, "intents": [dict(i) for i in data["intents"]], "rules": dict(data.get("rules") or {})}
+    by_name = {i["name"]: i for i in merged["intents"]}
+    for item in items:
+        merged["rules"].update(item.get("rules") or {})
+        target = by_name.get(item["name"])
+        if target is None:
+            merged["intents"].append({k: v for k, v in item.items() if k != "rules"})
+            continue
+        for key in ("templates", "contains"):
+            if item.get(key):
+                base = target.get(key) if key in target else target.get("phrases") if key == "templates" else None
+                target[key] = list(base or []) + list(item[key])
+    return merged
+
+
+def load_catalog(exercise_names: list[str] | None = None, path: Path | None = None,
+                 slot_values: dict[str, list[str]] | None = None) -> Catalog:
+    """Load the catalog; exercise names (from content) become the EXERCISE_NAME slot values, and
+    `slot_values` fills any other type marked `from_content`."""
     raw = _load_raw(str(path or CATALOG_PATH))
-    values = {"EXERCISE_NAME": list(exercise_names or [])}
+    extra = _extra_items()
+    if extra:
+        raw = merge_items(raw, extra)
+    values = {"EXERCISE_NAME": list(exercise_names or []), **(slot_values or {})}
     return Catalog(raw, values)

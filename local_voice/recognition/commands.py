@@ -16,6 +16,7 @@ NAMES_PATH = Path(__file__).resolve().parent.parent / "names.txt"
 FIRST_NAME = "AMAZON.FirstName"
 SLOT = re.compile(r"\{(\w+)\}")
 _EXPAND_LIMIT = 400  # expand a slot phrase into plain phrases only up to this many
+SPREAD = 40  # sentences per template for the check language model and Vosk (a fair spread, not all)
 
 
 class RecognizerError(Exception):
@@ -61,26 +62,74 @@ class Phrase:
         return [m.group(1) for w in self.words for m in [SLOT.fullmatch(w)] if m]
 
 
+@dataclass(frozen=True)
+class Templates:
+    """The catalog's templates as a grammar compiler needs them (skill/templates.py syntax)."""
+
+    by_intent: dict  # intent -> tuple of templates
+    rules: dict      # rule name -> template
+    skip_words: tuple
+    slot_types: dict  # intent -> {slot name: slot type}
+
+    def with_intent(self, intent: str, templates, slot_types: dict | None = None) -> Templates:
+        return Templates({**self.by_intent, intent: tuple(templates)}, self.rules, self.skip_words,
+                         {**self.slot_types, intent: dict(slot_types or {})})
+
+
 class CommandSet:
-    """The phrasings a recognizer may hear, per intent, with slot values; built from the catalog."""
+    """The phrasings a recognizer may hear, per intent, with slot values; built from the catalog.
+
+    With `templates` (from the catalog) the grammar is compiled from the templates themselves
+    and `lookup` matches with the catalog's template matcher (skip words allowed); `phrases`
+    then holds a spread of each template's sentences, for the check language model and Vosk."""
 
     def __init__(self, phrases: dict[str, list[Phrase]], values: dict[str, list[str]], always: list[str] | None = None,
-                 not_over_talk: list[str] | None = None):
+                 not_over_talk: list[str] | None = None, templates: Templates | None = None, known=None):
         self.phrases = phrases
         self.values = values
         self.always = list(always or [])
         self.not_over_talk = list(not_over_talk or [])  # left out while the partners talk (catalog over_talk: false)
+        self.templates = templates
+        self.known = known  # word -> bool: words the model can say (None: all)
+        self._matchers: dict[tuple, object] = {}
 
     @classmethod
     def from_catalog(cls, catalog, first_names: list[str] | None = None) -> CommandSet:
         values = {k: list(v) for k, v in catalog.slot_values.items()}
         values[FIRST_NAME] = list(first_names if first_names is not None else load_first_names())
-        phrases: dict[str, list[Phrase]] = {}
-        for intent in catalog.intents:
-            items = [Phrase(intent.name, tuple(p.split()), dict(intent.slots)) for p in intent.phrases]
-            if items:
-                phrases[intent.name] = items
-        return cls(phrases, values, catalog.always_live, catalog.not_over_talk)
+        if not hasattr(catalog, "templates_for"):  # a catalog of plain phrases
+            phrases = {i.name: [Phrase(i.name, tuple(p.split()), dict(i.slots)) for p in i.phrases]
+                       for i in catalog.intents if i.phrases}
+            return cls(phrases, values, catalog.always_live, catalog.not_over_talk)
+        from skill import templates as tpl
+
+        by_intent, types = {}, {}
+        for name in catalog.grammar_intents():
+            spec = catalog.templates_for(name)
+            by_intent[name], types[name] = tuple(spec.templates), dict(spec.slot_types)
+        grammar = Templates(by_intent, dict(catalog.rules), tuple(catalog.skip_words), types)
+        phrases = {name: [Phrase(name, tuple(text.split()), types[name])
+                          for t in items for text in tpl.spread(t, SPREAD, grammar.rules)]
+                   for name, items in by_intent.items()}
+        return cls(phrases, values, catalog.always_live, catalog.not_over_talk, grammar)
+
+    def derive(self, phrases: dict[str, list[Phrase]] | None = None, always: list[str] | None = None,
+               templates: Templates | None = None) -> CommandSet:
+        """A copy with other phrases, always-live intents or templates (slot values and the rest kept)."""
+        return CommandSet(self.phrases if phrases is None else phrases, self.values,
+                          self.always if always is None else always, self.not_over_talk,
+                          self.templates if templates is None else templates, self.known)
+
+    def vocabulary(self) -> set[str]:
+        """Every word of every phrasing (templates, rules and skip words included), slot values aside."""
+        words = {w for items in self.phrases.values() for p in items for w in p.words if not SLOT.fullmatch(w)}
+        if self.templates is not None:
+            from skill import templates as tpl
+
+            words |= {w for items in self.templates.by_intent.values() for t in items
+                      for w in tpl.words(t, self.templates.rules)}
+            words |= {w for s in self.templates.skip_words for w in s.split()}
+        return words
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, list[str]], always: list[str] | None = None) -> CommandSet:
@@ -108,7 +157,7 @@ class CommandSet:
             ok = [p for p in items if all(SLOT.fullmatch(w) or keep_word(w) for w in p.words)]
             if ok:
                 phrases[name] = ok
-        return CommandSet(phrases, values, self.always, self.not_over_talk)
+        return CommandSet(phrases, values, self.always, self.not_over_talk, self.templates, keep_word)
 
     def slot_values(self, phrase: Phrase, slot: str) -> list[str]:
         return self.values.get(phrase.slots.get(slot, ""), [])
@@ -134,12 +183,28 @@ class CommandSet:
     def lookup(self, text: str, live: list[str]) -> tuple[str, dict] | None:
         """The intent and slots of an exactly recognized phrase, if it is live."""
         said = " ".join(text.split())
+        if self.templates is not None:
+            found = self._matcher(live).match(said)
+            return (found.intent, dict(found.slots)) if found else None
         for name in live:
             for phrase in self.phrases.get(name, []):
                 found = self._match(phrase, said)
                 if found is not None:
                     return name, found
         return None
+
+    def _matcher(self, live: list[str]):
+        """The catalog's template matcher over the live intents (skip words allowed), one per live set."""
+        key = tuple(live)
+        if key not in self._matchers:
+            from skill import templates as tpl
+
+            grammar = self.templates
+            entries = [(name, t) for name in live for t in grammar.by_intent.get(name, ())]
+            slots = {slot: self.values.get(kind, []) for name in live
+                     for slot, kind in grammar.slot_types.get(name, {}).items()}
+            self._matchers[key] = tpl.Matcher(entries, grammar.rules, slots, grammar.skip_words)
+        return self._matchers[key]
 
     def _match(self, phrase: Phrase, said: str) -> dict | None:
         names = phrase.slot_names

@@ -34,6 +34,10 @@ def _factor(seqs: list[tuple[str, ...]]) -> str:
 
 def jsgf(commands: CommandSet, live: list[str]) -> str:
     """A JSGF grammar of every live phrasing, slots as shared rules of their values."""
+    if commands.templates is not None:
+        from .template_grammar import template_jsgf
+
+        return template_jsgf(commands, live)
     rules, seqs, used_types = [], [], {}
     for name in live:
         for phrase in commands.phrases.get(name, []):
@@ -73,6 +77,20 @@ def jsgf(commands: CommandSet, live: list[str]) -> str:
     body = alts[0] if len(alts) == 1 else "( " + " | ".join(alts) + " )"
     head = ["#JSGF V1.0;", "grammar closer;", f"public <command> = {body};"]
     return "\n".join(head + rules) + "\n"
+
+
+def skip_sentences(commands: CommandSet, live: list[str], weight: float = 0.02) -> list[tuple[list[str], float]]:
+    """Training sentences with a skip word before or after a command ("okay next", "next please"),
+    so the check model allows what the grammar and the matcher allow; each weighs little."""
+    if commands.templates is None or not commands.templates.skip_words:
+        return []
+    out = []
+    for name in live:
+        firsts = [list(p.words) for p in commands.phrases.get(name, [])[:2] if not p.slot_names]
+        for skip in commands.templates.skip_words:
+            for words in firsts:
+                out += [(skip.split() + words, weight), (words + skip.split(), weight)]
+    return out
 
 
 def sentences_for(commands: CommandSet, live: list[str]) -> list[tuple[list[str], float]]:

@@ -16,7 +16,7 @@ from . import lexicon
 from .base import Recognizer
 from .commands import RATE, CommandSet, RecognizerError
 from .endpoint import frame_energy
-from .grammar import arpa, jsgf, sentences_for
+from .grammar import arpa, jsgf, sentences_for, skip_sentences
 
 
 class PocketsphinxRecognizer(Recognizer):
@@ -53,7 +53,7 @@ class PocketsphinxRecognizer(Recognizer):
     max_command_seconds = 10.0
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,
-                 backoff: float = 0.01, agreement: float | str = "intent", verify: bool = True, max_searches: int = 3,
+                 backoff: float = 0.01, agreement: float | str = "intent", verify: bool = True, max_searches: int = 16,
                  hmm: str | None = None, dictionary: str | None = None, decoder_options: dict | None = None,
                  check_warps: tuple[float, ...] = (0.94, 1.06), max_unplaced: float = 0.3, **kwargs):
         try:
@@ -61,9 +61,13 @@ class PocketsphinxRecognizer(Recognizer):
         except ImportError:
             raise RecognizerError("pocketsphinx is not installed (pip install pocketsphinx)") from None
         model = Path(get_model_path()) / "en-us"
+        text, known = lexicon.command_dictionary(commands, dictionary or model / "cmudict-en-us.dict", garbage=verify)
+        fd, small = tempfile.mkstemp(suffix=".dict")  # read once by the decoder, then removed
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
         config = dict(
             hmm=hmm or str(model / "en-us"),
-            dict=dictionary or str(model / "cmudict-en-us.dict"),
+            dict=small,
             lm=None,
             samprate=RATE,
             loglevel="FATAL",
@@ -74,6 +78,8 @@ class PocketsphinxRecognizer(Recognizer):
             self.decoder = Decoder(**config)
         except (RuntimeError, ValueError) as exc:
             raise RecognizerError(f"pocketsphinx could not load its model ({exc})") from None
+        finally:
+            os.unlink(small)
         self.verify = verify
         self.garbage_weight = garbage_weight
         self.backoff = backoff
@@ -85,11 +91,7 @@ class PocketsphinxRecognizer(Recognizer):
         self.max_searches = max_searches
         self._utt: list[bytes] = []
         self._kept, self._too_long = 0, False
-        if verify:
-            lexicon.add_garbage_words(self.decoder)
-        known = lexicon.make_pronounceable(commands, self.decoder)
-        lexicon.add_british_pronunciations(commands, self.decoder)
-        super().__init__(commands.restrict(known), expect, **kwargs)
+        super().__init__(commands.restrict(known.__contains__), expect, **kwargs)
 
     @property
     def checker(self):
@@ -100,9 +102,9 @@ class PocketsphinxRecognizer(Recognizer):
         key = tuple(sorted(live))
         name = self._searches.pop(key, None)
         if name is None:
-            # A bounded cache: each step's searches hold ~10-30 MB (the check model most of
-            # it), so the least recently used step's are dropped before a new one is built;
-            # the decoder's freed memory is then reused and the peak stays flat.
+            # A bounded cache: each step's searches hold 3 to 14 MB (with the command-words-only
+            # dictionary; 18 to 30 MB with the full one), so past `max_searches` the least
+            # recently used step's are dropped before a new one is built and the peak stays flat.
             while len(self._searches) >= max(1, self.max_searches):
                 old = self._searches.pop(next(iter(self._searches)))
                 self.decoder.remove_search(old)
@@ -121,7 +123,8 @@ class PocketsphinxRecognizer(Recognizer):
         return key
 
     def _add_command_lm(self, name: str, live: list[str]) -> None:
-        text = arpa(sentences_for(self.commands, live), lexicon.garbage_words(), self.garbage_weight, self.backoff)
+        sentences = sentences_for(self.commands, live) + skip_sentences(self.commands, live)
+        text = arpa(sentences, lexicon.garbage_words(), self.garbage_weight, self.backoff)
         fd, path = tempfile.mkstemp(suffix=".arpa")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

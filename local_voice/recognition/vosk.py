@@ -39,7 +39,8 @@ class VoskRecognizer(Recognizer):
         super().__init__(commands.restrict(known), expect, **kwargs)
 
     def grammar_phrases(self, live: list[str]) -> list[str]:
-        """The phrase list for Vosk: every live phrase expanded, slot phrases too big to expand as fragments."""
+        """The phrase list for Vosk: every live phrase expanded (from templates: a spread of each), slot
+        phrases too big to expand as fragments, and the skip words."""
         out: list[str] = []
         for name in live:
             for phrase in self.commands.phrases.get(name, []):
@@ -62,6 +63,11 @@ class VoskRecognizer(Recognizer):
                         chunk.append(w)
                 if chunk:
                     out.append(" ".join(chunk))
+        if self.commands.templates is not None and out:
+            # Skip words as phrases of their own: Vosk's grammar lets phrases follow one another
+            # ("okay" "next question" "please"), and `lookup` (the template matcher) allows them.
+            known = self.commands.known or (lambda word: True)
+            out.extend(s for s in self.commands.templates.skip_words if all(known(w) for w in s.split()))
         out = list(dict.fromkeys(out))
         if not out:
             raise RecognizerError("no phrases to listen for at this step")

@@ -1,7 +1,9 @@
 """`closer skill-package`: skill.json, the en-US interaction model and the resume task, from the catalog.
 
 ASK CLI layout: skill-package/skill.json, skill-package/interactionModels/custom/en-US.json,
-skill-package/tasks/ResumeSession.1.json. No sample utterance may belong to two intents.
+skill-package/tasks/ResumeSession.1.json. The samples are a spread of the catalog's template
+expansions (`Intent.phrases`, at most `alexa_samples_per_intent` each); no expansion may belong
+to two intents.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .timers import RESUME_TASK, RESUME_TASK_VERSION
 
 MANIFEST_CONFIG = Path(__file__).resolve().parent / "manifest.yaml"
 REQUIRED_BUILTINS = ["AMAZON.NavigateHomeIntent"]
+MAX_SAMPLE_CHARS = 200  # Alexa's limit for one sample utterance
+MAX_MODEL_BYTES = 1_000_000  # our ceiling for the whole model, well under what Alexa accepts
 _SLOT = re.compile(r"\{(\w+)\}")
 _ALLOWED = re.compile(r"^(?:[a-z' .\-]|\{\w+\})+$")
 
@@ -61,6 +65,8 @@ def interaction_model(catalog, content, invocation: str) -> dict:
         for sample in samples:
             if not _ALLOWED.match(sample) or not sample.strip():
                 raise PackageError(f"{intent.name}: sample {sample!r} has characters Alexa does not accept")
+            if len(sample) > MAX_SAMPLE_CHARS:
+                raise PackageError(f"{intent.name}: sample {sample!r} is longer than {MAX_SAMPLE_CHARS} characters")
             for slot in _SLOT.findall(sample):
                 if slot not in intent.slots:
                     raise PackageError(f"{intent.name}: sample {sample!r} uses undeclared slot {slot}")
@@ -72,21 +78,19 @@ def interaction_model(catalog, content, invocation: str) -> dict:
         if name not in catalog.by_name:
             intents.append({"name": name, "samples": []})
     check_unique(catalog)
-    return {"interactionModel": {"languageModel": {
+    model = {"interactionModel": {"languageModel": {
         "invocationName": invocation, "intents": intents, "types": slot_types(catalog, content)}}}
+    size = len(json.dumps(model).encode("utf-8"))
+    if size > MAX_MODEL_BYTES:
+        raise PackageError(f"the interaction model is {size} bytes (over {MAX_MODEL_BYTES}): lower alexa_samples_per_intent")
+    return model
 
 
 def check_unique(catalog) -> None:
-    """Raise if a sample (as written, or with its slots filled) belongs to two intents."""
-    owner: dict[str, str] = {}
-    for intent in catalog.intents:
-        forms = set(intent.phrases)
-        forms |= {_SLOT.sub(lambda m: "{" + intent.slots.get(m.group(1), m.group(1)) + "}", p) for p in intent.phrases}
-        if intent.slots:
-            forms |= set(catalog.expand(intent.name))
-        for form in forms:
-            if owner.setdefault(form, intent.name) != intent.name:
-                raise PackageError(f"sample {form!r} belongs to {owner[form]} and {intent.name}")
+    """Raise if a sentence of the catalog's templates (as written, with slot types, or with its
+    slots filled) belongs to two intents: checked over every expansion, not only the samples."""
+    for form, first, second in catalog.collisions(limit=1):
+        raise PackageError(f"sample {form!r} belongs to {first} and {second}")
 
 
 def skill_manifest(config: dict) -> dict:

@@ -65,7 +65,8 @@ def test_grammar_switching_limits_what_is_heard(sphinx, speech_cache):
     sphinx.set_expect(["AMAZON.NextIntent"])
     assert sphinx.recognize(pcm).intent == "AMAZON.NextIntent"
     sphinx.set_expect(["DoneIntent"])
-    assert sphinx.live == ["DoneIntent"] + [n for n in ["AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"]]
+    assert sphinx.live[0] == "DoneIntent"
+    assert set(sphinx.live) == {"DoneIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "SafetyIntent"}
     assert sphinx.recognize(pcm).intent != "AMAZON.NextIntent"
     searches = len(sphinx._searches)
     sphinx.set_expect(["AMAZON.NextIntent"])  # back again: the compiled search is reused
