@@ -47,6 +47,7 @@ log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
 
 HOLD = 0.8          # after an utterance that is no command: wait this long for more of it
+CUT_IN_SECONDS, CUT_IN_DBFS = 0.15, -42.0  # speech this loud as the microphone opens was cut in on
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
 WAKE_PREFIX = "wake:"
 ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
@@ -143,6 +144,7 @@ class Listener:
         self._held = None
         self._resumed = False
         self._heard = 0.0
+        self._cut_in = False  # speech was already going on when the microphone opened
 
     def _plain(self, result: Result | None) -> Result:
         if result is None:
@@ -189,8 +191,18 @@ class Listener:
     def feed(self, pcm: bytes) -> Result | None:
         """Stream one block; a Result when an utterance has been decided on, else None."""
         self._keep(pcm)
+        if self._heard < CUT_IN_SECONDS and Quiet.level(pcm) > CUT_IN_DBFS:
+            self._cut_in = True
         self._heard += len(pcm) / (2.0 * REC_RATE)
         result = self._utterance_end(pcm)
+        if self._cut_in:
+            # Half-duplex: what was being said when the microphone opened began under the reply,
+            # so only its end is here ("...after dinner" once heard as "done"): never a command.
+            if result is not None or (not self.recognizer.in_speech and self._heard > 1.0):
+                self._cut_in = False
+                if result is not None:
+                    self._trim(0.0)
+                    return None
         if self._held is not None:
             if result is not None:
                 # The phrase went on after a pause: decode it whole, pause included.
@@ -205,6 +217,14 @@ class Listener:
                 return None
             if self.quiet is not None and self.quiet.resumed:
                 self._resumed = True
+            if self._resumed and not self.recognizer.in_speech and self.quiet is not None \
+                    and self.quiet.run >= self.quiet.quiet_blocks:
+                # It went on too briefly for the detector to open an utterance of its own
+                # ("start a | check in" with a breath after "a"), and has ended: decode it whole.
+                whole = self.recognizer.recognize(b"".join(self._buffer))
+                held, self._held = self._held, None
+                self._trim(0.0)
+                return self._plain(whole if whole.intent else held)
             if not self._resumed and not self.recognizer.in_speech and self._heard >= self._held_until:
                 held, self._held = self._held, None
                 self._trim(0.0)
