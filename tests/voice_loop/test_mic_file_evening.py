@@ -79,14 +79,14 @@ def test_every_command_is_heard_as_meant_and_answered(evening):
     said = [c for c in recording.commands]
     for reply, command in zip(replies, said):
         assert reply["heard"] == command.intent
-        assert command.end - 0.1 <= reply["at"] <= command.end + 1.5, (reply["at"], command)
+        assert command.end - 0.3 <= reply["at"] <= command.end + 1.5, (reply["at"], command)
         assert reply["seconds"] > 0.5, "every reply is spoken"
     start, done_one, done_two, paused, resumed, stop = replies
     assert "?" in start["say"] and start["listen"] == "conversation", start["say"]
     assert "partner two" in done_one["say"].lower(), done_one["say"]
     assert "?" in done_two["say"] and done_two["say"] != start["say"], "the next question is read"
-    assert "paus" in paused["say"].lower() and paused["mode"] == "paused", paused
-    assert resumed["mode"] == "run", resumed
+    assert "paus" in paused["say"].lower() and paused["listen"] == "command", paused
+    assert resumed["mode"] == "run" and resumed["listen"] == "conversation", resumed
     assert stop["end"] is True, stop
 
 
