@@ -130,8 +130,8 @@ class Listener:
         """Build every step's search, (expected intents, listen mode[, mode]), before the first listen.
 
         The microphone opens only after a step's search is live, so one built on the spot would
-        make a couple answering at once lose their first words. With the command-words-only
-        dictionary a search is small (3 to 14 MB) and every mode's fits; give the one needed first last."""
+        make a couple answering at once lose their first words. The recognizer keeps the last
+        `max_searches` built (the usual modes, given last; the one needed first, the menu, last of all)."""
         for step in steps:
             self.recognizer.set_expect(self.live_for(_Usual(*step)))
 
@@ -262,7 +262,8 @@ def usual_steps() -> list[tuple[list[str], str] | tuple[list[str], str, str]]:
     if modes is not None and hasattr(modes, "expect") and hasattr(modes, "TABLES"):
         steps: list = []
         variants = ({}, {"run": {"timer": {"end": 0}}}, {"invitation": True})
-        for mode in sorted(modes.TABLES, key=lambda m: m == "menu"):
+        usual = ("idle", "running", "paused", "menu")  # the last three stay built; rarer modes first
+        for mode in sorted(modes.TABLES, key=lambda m: usual.index(m) if m in usual else -1):
             listen = "conversation" if mode == "running" else "command"
             for extra in variants:
                 step = (modes.expect({"mode": mode, **extra}), listen, mode)
@@ -272,11 +273,8 @@ def usual_steps() -> list[tuple[list[str], str] | tuple[list[str], str, str]]:
     from skill.engine import core
 
     idle = (["StartCheckInIntent", "StartExerciseIntent", "WakeIntent", "SafetyIntent"], "command", "idle")
-    found = [(core.RUN, "conversation"), idle]
-    for name in ("PAUSED", "CONFIRM", "SAFETY", "MENU"):
-        if isinstance(getattr(core, name, None), list):
-            found.append((getattr(core, name), "command"))
-    return found
+    rare = [(getattr(core, n), "command") for n in ("CONFIRM", "SAFETY") if isinstance(getattr(core, n, None), list)]
+    return rare + [idle, (core.RUN, "conversation"), (core.PAUSED, "command"), (core.MENU, "command")]
 
 
 def respond(companion: Companion, result: Result, now: float) -> dict | None:

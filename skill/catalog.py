@@ -3,8 +3,10 @@
 Everything that needs phrasings derives them from here:
 - the text matcher: `Catalog.match(text, allowed)` (one compiled `templates.Matcher`, skip words,
   then a near-spelling pass for typed text);
-- the Alexa interaction model: `Catalog.alexa_samples(intent)` (= `Intent.phrases`, `{slot}` kept,
-  a spread of at most `matching.alexa_samples_per_intent` forms) and `Catalog.collisions()`;
+- the Alexa interaction model: `Catalog.alexa_samples(intent)` (`{slot}` kept, the simplest forms
+  and a spread, at most `matching.alexa_samples_per_intent`) and `Catalog.collisions()`;
+- `Intent.phrases`: a short plain list (each template's simplest forms, at most
+  `matching.phrases_per_intent`) for code that wants phrases rather than templates;
 - the spoken help: `Catalog.help_lines(allowed)`; `Catalog.problems()` checks that every quoted
   example in a help line is heard as its intent;
 - the local recognition grammar: `Catalog.templates_for(intent) -> IntentTemplates`:
@@ -44,7 +46,8 @@ __all__ = ["Catalog", "Intent", "IntentTemplates", "Match", "TemplateError", "lo
 
 CATALOG_PATH = Path(__file__).resolve().parent / "intents.yaml"
 _QUOTED = re.compile(r'"([^"]+)"')
-_MATCHING_DEFAULTS = {"typo_cutoff": 0.8, "alexa_samples_per_intent": 250}
+_CHECK_LIMIT = 50_000  # expansions per template compared for collisions (ours have at most a few thousand)
+_MATCHING_DEFAULTS = {"typo_cutoff": 0.8, "alexa_samples_per_intent": 250, "phrases_per_intent": 20}
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,9 @@ class Intent:
 
     @functools.cached_property
     def phrases(self) -> tuple[str, ...]:
-        """The Alexa samples ({slot} kept), built on first use: the simplest forms and a spread."""
+        """A short plain list ({slot} kept) for code that wants phrases, not templates: the help's
+        examples, then each template's simplest forms in turn, at most `matching.phrases_per_intent`
+        (built on first use)."""
         return tuple(self.sampler(self)) if self.sampler else self.templates
 
 
@@ -148,21 +153,23 @@ class Catalog:
                 contains=_template_list(name, item.get("contains"), "contains"),
                 over_talk=bool(item.get("over_talk", True)),
                 open_templates=_template_list(name, item.get("open_templates"), "open_templates"),
-                sampler=self._samples,
+                sampler=self._short_list,
             ))
         self.intents: list[Intent] = intents
+        self._alexa: dict[str, list[str]] = {}
         self._slots_by_name = self._slot_names(intents)
         self.by_name = {i.name: i for i in self.intents}
-        entries = [(i.name, t) for i in self.intents for t in i.templates]
+        # Stop above all, then the other always-live intents: a tie never takes a stop away.
+        ranked = sorted(self.intents, key=lambda i: (i.name != "AMAZON.StopIntent", not i.always))
+        entries = [(i.name, t) for i in ranked for t in i.templates]
         known = {slot: values for slot, values in self._slots_by_name.items() if values is not None}
         self._matcher = tpl.Matcher(entries, self.rules, known, self.skip_words)
         opened = {slot for i in self.intents if i.open_templates for slot in i.slots}
         self._open_matcher = tpl.Matcher(
             [(i.name, t) for i in self.intents for t in i.open_templates], self.rules,
             {slot: values for slot, values in known.items() if slot not in opened}, self.skip_words)
-        self._contains = [(i.name, re.compile(r"(?:^| )(?:" + "|".join(
-            re.escape(p) for c in i.contains for p in tpl.expand(c, self.rules)) + r")(?: |$)"))
-            for i in self.intents if i.contains]
+        self._contains = [(i.name, re.compile("(?:^| )(?:" + "|".join(tpl.regex(c, self.rules) for c in i.contains) + ")"))
+                          for i in self.intents if i.contains]
         self._vocabulary = sorted(
             {w for i in self.intents for t in i.templates + i.contains for w in tpl.words(t, self.rules)}
             | {w for values in known.values() for v in values for w in v.split()}
@@ -223,19 +230,44 @@ class Catalog:
         return list(out)[:limit] if limit else list(out)
 
     def alexa_samples(self, intent_name: str) -> list[str]:
-        return list(self.by_name[intent_name].phrases)
+        """The Alexa samples of an intent ({slot} kept): its simplest forms and a spread of the rest."""
+        if intent_name not in self._alexa:
+            self._alexa[intent_name] = self._samples(self.by_name[intent_name])
+        return list(self._alexa[intent_name])
+
+    def _help_examples(self, intent: Intent) -> list[str]:
+        """The quoted examples of an intent's help line that its own templates hear ("stop")."""
+        out = []
+        for example in (normalize(e) for e in _QUOTED.findall(intent.help)):
+            found = example and self._matcher.match(example, [intent.name], exact_only=True)
+            if found:  # "start the listening exercise" becomes "start the {exercise}"
+                for slot, value in found.slots.items():
+                    example = re.sub(rf"\b{re.escape(value)}\b", "{" + slot + "}", example, count=1)
+                out.append(example)
+        return out
+
+    def _short_list(self, intent: Intent) -> list[str]:
+        per_template = [sorted(tpl.expand(t, self.rules, keep_slots=True, limit=5000), key=lambda f: len(f.split()))
+                        for t in intent.templates]
+        out: dict[str, None] = dict.fromkeys(self._help_examples(intent))
+        for rank in range(max((len(forms) for forms in per_template), default=0)):
+            for forms in per_template:
+                if rank < len(forms) and len(out) < int(self.matching["phrases_per_intent"]):
+                    out.setdefault(forms[rank])
+        return list(out)
 
     def _samples(self, intent: Intent) -> list[str]:
         """At most `alexa_samples_per_intent` forms, {slot} kept. The budget is shared fairly (small
         templates whole, the rest split among the big ones); a big template's share goes half to its
         simplest forms (fewest words: "start a check in") and half spread evenly over all its forms."""
-        budget = int(self.matching["alexa_samples_per_intent"])
+        first = self._help_examples(intent)  # what the help tells people to say must be a sample
+        budget = int(self.matching["alexa_samples_per_intent"]) - len(first)
         sizes = {t: tpl.count(t, self.rules) for t in intent.templates}
         shares: dict[str, int] = {}
         for n, template in enumerate(sorted(intent.templates, key=lambda t: sizes[t])):
             shares[template] = min(sizes[template], max(1, budget // (len(sizes) - n)))
             budget -= shares[template]
-        out: dict[str, None] = {}
+        out: dict[str, None] = dict.fromkeys(first)
         for template in intent.templates:
             forms, share = tpl.expand(template, self.rules, keep_slots=True), shares[template]
             if share >= len(forms):
@@ -244,7 +276,7 @@ class Catalog:
             simplest = sorted(range(len(forms)), key=lambda k: (len(forms[k].split()), k))[: share // 2]
             spread = [k * len(forms) // (share - share // 2) for k in range(share - share // 2)]
             out.update(dict.fromkeys(forms[k] for k in sorted(set(simplest) | set(spread))))
-        return list(out)
+        return list(out)[: int(self.matching["alexa_samples_per_intent"])]
 
     def match(self, text: str, allowed: list[str] | None = None, cutoff: float | None = None) -> Match | None:
         """Text -> intent: a disclosure anywhere in the sentence first, then the templates (skip words
@@ -254,8 +286,9 @@ class Catalog:
             return None
         live = set(allowed) | set(self.always_live) if allowed is not None else None
         for name, regex in self._contains:
-            if (live is None or name in live) and regex.search(said):
-                return Match(name, {}, 1.0, regex.search(said).group(0).strip())
+            inside = regex.search(said + " ")
+            if (live is None or name in live) and inside:
+                return Match(name, {}, 1.0, inside.group(0).strip())
         found = self._matcher.match(said, live)
         if found:
             return Match(found.intent, found.slots, 1.0, found.template)
@@ -309,7 +342,8 @@ class Catalog:
 
         for intent in self.intents:
             typed = lambda m: "{" + intent.slots.get(m.group(1), m.group(1)) + "}"  # noqa: E731
-            for form in dict.fromkeys(f for t in intent.templates for f in tpl.expand(t, self.rules, keep_slots=True)):
+            every = (f for t in intent.templates for f in tpl.expand(t, self.rules, keep_slots=True, limit=_CHECK_LIMIT))
+            for form in dict.fromkeys(every):
                 claim(form, intent.name)
                 if "{" in form:
                     claim(re.sub(r"\{(\w+)\}", typed, form), intent.name)

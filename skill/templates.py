@@ -11,6 +11,7 @@ A template may also hold top-level alternatives: "yes|yeah".
     expand(text_or_node, ...)    every sentence, deduplicated, in a stable order (absent optional words first)
     count(text_or_node, rules)   how many paths, without building them (slots count once)
     spread(text_or_node, n)      at most n sentences evenly spread over the paths, picked by index
+    regex(text_or_node, ...)     a pattern to find the template inside longer text
     Matcher(entries, ...)        typed or recognized text -> Match(intent, slots, template)
 
 The matcher compiles every intent's templates into ONE regular expression (never a loop over
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 _NON_WORD = re.compile(r"[^a-z0-9' ]+")
 _TOKEN = re.compile(r"\s+|[()\[\]|]|\{[^{}]*\}?|<[^<>]*>?|[^\s()\[\]|{}<>]+|[{}<>]")
-_WORD = re.compile(r"[a-z0-9']*[a-z0-9][a-z0-9']*")
+_WORD = re.compile(r"[a-z0-9][a-z0-9']*")  # "i'd", never "'d" alone
 _NAME = re.compile(r"\w[\w\- ]*")
 _FREE_SLOT_WORDS = 4  # a slot without known values (a first name) takes one to four words
 
@@ -144,7 +145,7 @@ class _Parser:
             else:
                 word = token.lower().replace("\u2019", "'")
                 if not _WORD.fullmatch(word):
-                    raise self.fail(f"{token!r} is not a word (lowercase letters, digits, apostrophes)")
+                    raise self.fail(f"{token!r} is not a word (lowercase letters and digits, apostrophes inside)")
                 items.append(Word(word))
         return Seq(tuple(items))
 
@@ -371,6 +372,12 @@ class _Compiler:
             inner = "|".join(self.pattern(o, stack) for o in node.options)
             return f"(?:{inner})" + ("?" if node.optional else "")
         return "".join(self.pattern(item, stack) for item in node.items)
+
+
+def regex(text_or_node, rules: dict[str, str] | None = None, slots: dict[str, list[str]] | None = None) -> str:
+    """A regular expression for the template over normalized text in which every word is followed
+    by a space ("he hits me "); no skip words. For finding a template inside a longer sentence."""
+    return _Compiler(_Rules(rules), slots, set(), loose=False).pattern(_tree(text_or_node))
 
 
 class _IntentPattern:

@@ -31,6 +31,7 @@ def test_an_empty_alternative_makes_a_group_optional():
     ("()", "()"),
     ("yes|", "yes|"),
     ("{}", "{}"),
+    ("(we|i) 'd like it", "(we|i) 'd like it"),
 ])
 def test_bad_syntax_names_the_template(bad, quoted):
     with pytest.raises(TemplateError) as err:

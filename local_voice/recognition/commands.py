@@ -94,10 +94,18 @@ class CommandSet:
         self._matchers: dict[tuple, object] = {}
 
     @classmethod
-    def from_catalog(cls, catalog, first_names: list[str] | None = None) -> CommandSet:
+    def from_catalog(cls, catalog, first_names: list[str] | None = None, templates: bool | None = None) -> CommandSet:
+        """The catalog's phrasings: its short phrase lists (default), or with `templates` (or
+        CLOSER_TEMPLATE_GRAMMAR=1) its templates compiled whole. The template grammar is compact to
+        build but, measured on this loaded machine, decoded about ten times slower (bench/voice_latency.py
+        median 4.0 s against 0.4 s) and peaked at 264 MB, so it is not the default yet."""
+        import os
+
+        if templates is None:
+            templates = os.environ.get("CLOSER_TEMPLATE_GRAMMAR") == "1"
         values = {k: list(v) for k, v in catalog.slot_values.items()}
         values[FIRST_NAME] = list(first_names if first_names is not None else load_first_names())
-        if not hasattr(catalog, "templates_for"):  # a catalog of plain phrases
+        if not templates or not hasattr(catalog, "templates_for"):  # the catalog's plain phrase lists
             phrases = {i.name: [Phrase(i.name, tuple(p.split()), dict(i.slots)) for p in i.phrases]
                        for i in catalog.intents if i.phrases}
             return cls(phrases, values, catalog.always_live, catalog.not_over_talk)

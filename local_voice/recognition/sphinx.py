@@ -53,7 +53,7 @@ class PocketsphinxRecognizer(Recognizer):
     max_command_seconds = 10.0
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,
-                 backoff: float = 0.01, agreement: float | str = "intent", verify: bool = True, max_searches: int = 16,
+                 backoff: float = 0.01, agreement: float | str = "intent", verify: bool = True, max_searches: int = 3,
                  hmm: str | None = None, dictionary: str | None = None, decoder_options: dict | None = None,
                  check_warps: tuple[float, ...] = (0.94, 1.06), max_unplaced: float = 0.3, **kwargs):
         try:
@@ -102,9 +102,11 @@ class PocketsphinxRecognizer(Recognizer):
         key = tuple(sorted(live))
         name = self._searches.pop(key, None)
         if name is None:
-            # A bounded cache: each step's searches hold 3 to 14 MB (with the command-words-only
-            # dictionary; 18 to 30 MB with the full one), so past `max_searches` the least
-            # recently used step's are dropped before a new one is built and the peak stays flat.
+            # A bounded cache: each step's searches hold 13 to 41 MB with the template grammar
+            # (names and exercise slots the most), so past `max_searches` the least recently used
+            # step's are dropped before a new one is built and the peak stays near 200 MB: the
+            # three usual modes (a turn, paused, the menu) stay built; a rarer one (idle after
+            # "stop", confirm, safety) is built when needed, in 0.5 to 1.5 s here.
             while len(self._searches) >= max(1, self.max_searches):
                 old = self._searches.pop(next(iter(self._searches)))
                 self.decoder.remove_search(old)

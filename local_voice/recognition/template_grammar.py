@@ -3,7 +3,7 @@
 The template tree maps onto JSGF directly, so the grammar has the templates' own arcs, not a
 list of their expansions: `(a|b)` stays an alternative, `[x]` an optional arc, `<rule>` one
 shared JSGF rule, `{slot}` one shared rule of the slot type's values. Skip words ("um",
-"okay", "please", "for a moment") are one rule allowed twice before a command and once after
+"okay", "please", "for a moment") are one rule allowed once before and once after a command (the matcher allows more)
 it, where people put them; the matcher allows the same. A word the model cannot say voids
 its branch only (an alternative without it stays).
 """
@@ -15,6 +15,7 @@ import re
 from .commands import CommandSet, RecognizerError
 
 _VOID = None  # a branch that cannot be said
+SKIP_LEAD, SKIP_TAIL = 1, 1  # skip words allowed before and after a command (a second one before cost ~7 MB over all modes and let a Piper "next" become "now exit")
 _NAME = re.compile(r"[^a-z0-9_]+")
 
 
@@ -97,23 +98,43 @@ class _Writer:
 
 
 def template_jsgf(commands: CommandSet, live: list[str]) -> str:
-    """One JSGF grammar of the live intents' templates: `[<skip>] [<skip>] ( ... ) [<skip>]`."""
+    """One JSGF grammar of the live intents' templates: `[<skip>] ( ... ) [<skip>]`."""
     writer = _Writer(commands)
     grammar = commands.templates
     alternatives = []
+    tpl = writer.tpl
     for name in live:
         types = grammar.slot_types.get(name, {})
+        # pocketsphinx copies a slot rule at every place it is used (a first-name slot is ~150
+        # words with their own search trees), so templates that end the same way from their first
+        # slot on share ONE copy of that ending: "( our names are | we are | ... ) <names> and <names>".
+        endings: dict[str, list[str]] = {}
         for text in grammar.by_intent.get(name, ()):
-            body = writer.node(writer.tpl.parse(text), types)
-            if body:
-                alternatives.append(body)
+            node = tpl.parse(text)
+            items = node.items if isinstance(node, tpl.Seq) else (node,)
+            cut = next((i for i, item in enumerate(items) if isinstance(item, tpl.Slot)), None)
+            if cut is None:
+                body = writer.node(node, types)
+                if body:
+                    alternatives.append(body)
+                continue
+            head, tail = writer.node(tpl.Seq(items[:cut]), types), writer.node(tpl.Seq(items[cut:]), types)
+            if head is not None and tail:
+                endings.setdefault(tail, []).append(head)
+        for tail, heads in endings.items():
+            said = list(dict.fromkeys(h for h in heads if h))
+            if not said:
+                alternatives.append(tail)
+            else:
+                group = " | ".join(said)
+                alternatives.append(f"[ {group} ] {tail}" if "" in heads else f"( {group} ) {tail}")
     alternatives = list(dict.fromkeys(alternatives))
     if not alternatives:
         raise RecognizerError("no phrases to listen for at this step")
     skip = writer.skip()
     body = "( " + " | ".join(alternatives) + " )"
     if skip:
-        body = f"[ {skip} ] [ {skip} ] {body} [ {skip} ]"
+        body = " ".join([f"[ {skip} ]"] * SKIP_LEAD + [body] + [f"[ {skip} ]"] * SKIP_TAIL)
     lines = ["#JSGF V1.0;", "grammar closer;", f"public <command> = {body};"]
     lines += [f"<{name}> = {writer.rules[name]};" for name in writer.order if writer.rules[name]]
     return "\n".join(lines) + "\n"

