@@ -15,6 +15,7 @@ most 200 MB with pocketsphinx and espeak-ng (350 MB with Piper).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -75,7 +76,9 @@ def main() -> int:
     print(f"peak memory: {watched.peak_mb:.0f} MB (goal <= {GOALS['peak_espeak_mb']:.0f} with espeak-ng output, "
           f"<= {GOALS['peak_piper_mb']:.0f} with Piper); exit code {watched.code}")
     print(f"wall: {time.monotonic() - began:.0f} s (loop {watched.wall:.0f} s) on a loaded machine")
-    if not args.keep:
+    if args.keep:
+        (work / "lines.jsonl").write_text("".join(json.dumps(line) + "\n" for line in watched.lines))
+    else:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if watched.code == 0 else 1
 

@@ -20,6 +20,7 @@ hour, no crash, the last hour heard as well as the first, progress kept.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -143,7 +144,9 @@ def main() -> int:
     if first.stderr.strip() or second.stderr.strip():
         tail = (first.stderr + second.stderr).strip().splitlines()[-5:]
         print("stderr (last lines):\n  " + "\n  ".join(tail))
-    if not args.keep:
+    if args.keep:
+        (work / "lines.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    else:
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
