@@ -6,16 +6,35 @@ no such device, no microphone), never a traceback.
 
 from __future__ import annotations
 
+import logging
+import time
+
 import numpy as np
 
 RATE = 16000
+log = logging.getLogger("closer.audio")
+_backend = None  # a stand-in for the sounddevice module (a recording, a faulty device), see use_backend
 
 
 class AudioError(Exception):
     """Audio hardware or library trouble, with a message fit to show a person."""
 
 
+class InputEnded(BaseException):
+    """The input has no more audio (the end of a recording used as the microphone): stop as on Ctrl-C.
+
+    A BaseException so that no `except Exception` on the way mistakes it for a broken device."""
+
+
+def use_backend(module) -> None:
+    """Play and record through `module` (the sounddevice API) instead of PortAudio; None: back to PortAudio."""
+    global _backend
+    _backend = module
+
+
 def _sd():
+    if _backend is not None:
+        return _backend
     try:
         import sounddevice
     except OSError:
@@ -121,9 +140,11 @@ class Microphone:
 
     def read(self) -> bytes:
         try:
-            data, _overflowed = self._stream.read(self.blocksize)
+            data, overflowed = self._stream.read(self.blocksize)
         except Exception as exc:
             raise AudioError(f"the microphone stopped ({exc})") from None
+        if overflowed:
+            _note_dropped("input overflow: the microphone dropped audio (the computer was busy)")
         return bytes(data)
 
     def __exit__(self, *exc):
@@ -141,3 +162,14 @@ def close_stream(stream) -> None:
         stream.close()
     except Exception:  # an unplugged device fails here too; there is nothing left to release
         pass
+
+
+_last_note: dict[str, float] = {}
+
+
+def _note_dropped(message: str, every: float = 60.0) -> None:
+    """A line in the log when audio is dropped, at most once a minute for each kind (never any audio content)."""
+    now = time.monotonic()
+    if now - _last_note.get(message, -every) >= every:
+        _last_note[message] = now
+        log.warning(message)

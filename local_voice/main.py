@@ -44,6 +44,9 @@ def run(args) -> int:
     except Exception as err:  # content or catalog problems are named precisely by their loaders
         print(f"closer local: cannot start: {err}", file=sys.stderr)
         return 1
+    if getattr(args, "mic_file", None):
+        from . import mic_file
+        return mic_file.run(args, companion)
     if args.audio_in:
         from . import voice_loop
         return voice_loop.run_files(args, companion)

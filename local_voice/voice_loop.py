@@ -37,6 +37,8 @@ from .idle import WAKE_INTENT, launch as launch_session
 from .recognition import BLOCK, QUIET, Quiet  # noqa: F401  (the loop's block and quick end, one endpointer)
 from .recognition import RATE as REC_RATE
 from .recognition import CommandSet, Phrase, RecognizerError, Result, build_commands, open_recognizer
+from .recovery import Playback, Recovery
+from .sim_clock import RealClock
 from .tts import SpeechError
 from .voice import RATE, Voice, fixed_lines
 from .wavio import WavError, read_wav, write_wav
@@ -45,6 +47,7 @@ log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
 
 HOLD = 0.8          # after an utterance that is no command: wait this long for more of it
+CUT_IN_SECONDS, CUT_IN_DBFS = 0.15, -42.0  # speech this loud as the microphone opens was cut in on
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
 WAKE_PREFIX = "wake:"
 ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
@@ -95,6 +98,7 @@ class Listener:
         self._held_until = 0.0
         self._resumed = False
         self._heard = 0.0  # seconds of audio fed since prepare()
+        self.turn: tuple[str, Result | None, float] = ("launch", None, 0.0)  # set by listen_once
 
     # back-compatible names
     @property
@@ -140,6 +144,7 @@ class Listener:
         self._held = None
         self._resumed = False
         self._heard = 0.0
+        self._cut_in = False  # speech was already going on when the microphone opened
 
     def _plain(self, result: Result | None) -> Result:
         if result is None:
@@ -186,8 +191,18 @@ class Listener:
     def feed(self, pcm: bytes) -> Result | None:
         """Stream one block; a Result when an utterance has been decided on, else None."""
         self._keep(pcm)
+        if self._heard < CUT_IN_SECONDS and Quiet.level(pcm) > CUT_IN_DBFS:
+            self._cut_in = True
         self._heard += len(pcm) / (2.0 * REC_RATE)
         result = self._utterance_end(pcm)
+        if self._cut_in:
+            # Half-duplex: what was being said when the microphone opened began under the reply,
+            # so only its end is here ("...after dinner" once heard as "done"): never a command.
+            if result is not None or (not self.recognizer.in_speech and self._heard > 1.0):
+                self._cut_in = False
+                if result is not None:
+                    self._trim(0.0)
+                    return None
         if self._held is not None:
             if result is not None:
                 # The phrase went on after a pause: decode it whole, pause included.
@@ -202,6 +217,14 @@ class Listener:
                 return None
             if self.quiet is not None and self.quiet.resumed:
                 self._resumed = True
+            if self._resumed and not self.recognizer.in_speech and self.quiet is not None \
+                    and self.quiet.run >= self.quiet.quiet_blocks:
+                # It went on too briefly for the detector to open an utterance of its own
+                # ("start a | check in" with a breath after "a"), and has ended: decode it whole.
+                whole = self.recognizer.recognize(b"".join(self._buffer))
+                held, self._held = self._held, None
+                self._trim(0.0)
+                return self._plain(whole if whole.intent else held)
             if not self._resumed and not self.recognizer.in_speech and self._heard >= self._held_until:
                 held, self._held = self._held, None
                 self._trim(0.0)
@@ -391,8 +414,9 @@ def speak_stream(chunks: Iterable[np.ndarray], write: Callable[[np.ndarray], Non
 class StreamPlayer:
     """One output stream kept open: replies are written into it as they are rendered."""
 
-    def __init__(self, device: int | None = None, rate: int = RATE):
+    def __init__(self, device: int | None = None, rate: int = RATE, sleep: Callable[[float], None] = time.sleep):
         self.device, self.rate = device, rate
+        self.sleep = sleep  # the loop's clock: simulated when the microphone is a recording
         self._stream = None
 
     def _open(self):
@@ -420,11 +444,19 @@ class StreamPlayer:
     def drain(self) -> None:
         """Wait until what was written has been heard (half-duplex: then the microphone opens)."""
         if self._stream is not None:
-            time.sleep(float(getattr(self._stream, "latency", 0.1) or 0.1) + 0.05)
+            self.sleep(float(getattr(self._stream, "latency", 0.1) or 0.1) + 0.05)
 
-    def play(self, chunks: Iterable[np.ndarray], on_first=None) -> None:
-        if speak_stream(chunks, self.write, on_first):
+    def play(self, chunks: Iterable[np.ndarray], on_first=None, written: Callable[[np.ndarray], None] | None = None) -> int:
+        """Play a reply as it renders; `written` hears of each chunk once the speaker took it. Returns samples played."""
+        def write(samples: np.ndarray) -> None:
+            self.write(samples)
+            if written is not None:
+                written(samples)
+
+        count = speak_stream(chunks, write, on_first)
+        if count:
             self.drain()
+        return count
 
     def close(self) -> None:
         from .audio import close_stream
@@ -452,10 +484,15 @@ def prerender_in_background(voice: Voice, paces: Iterable[int] | None = None) ->
 # --------------------------------------------------------------------------- the live loop
 
 
-def run_live(args, companion: Companion) -> int:
-    """Microphone and speaker: listen, answer, keep time, recover from an unplugged device."""
+def run_live(args, companion: Companion, clock=None, report: Callable[..., None] | None = None) -> int:
+    """Microphone and speaker: listen, answer, keep time, recover from an unplugged device.
+
+    `clock` (default: the wall) is the loop's time; `report(kind, out, listener, samples)` hears of
+    every reply once it has been played, or cut off (`interrupted=True`); `--mic-file --jsonl` prints them."""
     from . import audio
 
+    clock = clock or RealClock()
+    companion.clock = clock.now
     try:
         in_dev = audio.pick_device(args.input_device, "input")
         out_dev = audio.pick_device(args.output_device, "output")
@@ -467,32 +504,45 @@ def run_live(args, companion: Companion) -> int:
         return 1
     listener.warm_up(usual_steps())  # before any audio plays: building a search holds the interpreter
     _, stop_prerender = prerender_in_background(voice)
-    player = StreamPlayer(out_dev)
+    player = StreamPlayer(out_dev, sleep=clock.sleep)
+    recovery = Recovery()
     print("Closer Together is listening. 'Stop' ends a session and it waits for 'start a check in' "
           "or 'Closer Together'; Ctrl-C quits.", file=sys.stderr)
 
-    def speak(out: dict) -> None:
+    def speak(out: dict, kind: str) -> None:
         _names_private(voice, companion)
-        player.play(voice.stream(out))
+        playback = Playback(voice, out)
+        try:
+            samples = player.play(playback.chunks(), written=playback.wrote)
+        except audio.AudioError:
+            recovery.interrupted(playback)
+            if report is not None:
+                report(kind, out, listener, playback.samples, interrupted=True)
+            raise
         companion.played()
+        if report is not None:
+            report(kind, out, listener, samples)
 
     marker = SessionMarker()
-    out = launch_session(companion, marker)
+    out, kind = launch_session(companion, marker), "launch"
     try:
         while True:  # never ends on "stop": an ended session goes idle and waits for a start phrase
             try:
                 if out is not None:
-                    speak(out)
+                    speak(out, kind)
                 marker.update(companion)
                 with audio.Microphone(in_dev, block_seconds=BLOCK) as mic:
-                    out = listen_once(companion, listener, mic.read)
+                    out = listen_once(companion, listener, mic.read, clock=clock.now)
+                    kind = listener.turn[0]
             except audio.AudioError as err:
                 player.close()
-                print(f"Audio trouble: {err}. Waiting for the device to come back...", file=sys.stderr)
-                in_dev, out_dev = _wait_for_devices(audio, args)
-                player = StreamPlayer(out_dev)
-                out = None if is_idle(companion) else companion.intent("AMAZON.RepeatIntent")
-    except KeyboardInterrupt:
+                # One clear line for the journal: the device's trouble, never anything that was said.
+                log.warning("Audio trouble: %s. Waiting for the device to come back...", err)
+                in_dev, out_dev = _wait_for_devices(audio, args, sleep=clock.sleep)
+                player = StreamPlayer(out_dev, sleep=clock.sleep)
+                out, kind = recovery.after_outage(companion)
+                log.warning("Audio is back%s.", ": repeating where we were" if out is not None else "; listening again")
+    except (KeyboardInterrupt, audio.InputEnded):
         pass
     finally:
         stop_prerender.set()
@@ -506,34 +556,47 @@ def listen_once(companion: Companion, listener: Listener, read: Callable[[], byt
                 clock: Callable[[], float] = time.time, reprompt_after: float = 12.0) -> dict | None:
     """Read blocks until a command (or a timer cue, or a reprompt) needs an answer.
 
-    `read()` returns the next block of 16 kHz mono int16 audio (None: the stream ended)."""
+    `read()` returns the next block of 16 kHz mono int16 audio (None: the stream ended).
+    `listener.turn` then says why: ("reply", the Result answered, when its speech ended on
+    `clock`), ("cue", None, now) or ("reprompt", None, now)."""
     listener.prepare(companion)
     reprompt_at = clock() + reprompt_after
+    spoke_at = clock()
     while True:
         pcm = read()
         if pcm is None:
             return None
         result = listener.feed(pcm)
-        if result is not None:
+        if listener.quiet is not None and listener.quiet.loud_run:
+            spoke_at = clock()  # the last loud block: where an utterance's speech ended
+        if result is not None and result.intent:
+            # Always listening without a wake word: speech that is no command is the room (table
+            # talk, a clink taken for a word) and gets no "sorry?"; a misheard answer gets the
+            # step's reprompt once the room has been quiet a while.
             out = respond(companion, result, clock())
             if out is not None:
+                listener.turn = ("reply", result, spoke_at)
                 return out
         busy = listener.in_speech
+        if busy:
+            reprompt_at = max(reprompt_at, clock() + reprompt_after)  # never straight after talk
         due = companion.wake_at
         if due is not None and clock() >= due and not busy:
             cue = companion.tick(clock())
             if cue is not None:
+                listener.turn = ("cue", None, clock())
                 return cue
         last = companion.last or {}
         if last.get("listen") == "command" and last.get("reprompt") and clock() >= reprompt_at and not busy \
                 and listener.reprompted is not companion.last and not is_idle(companion):
             listener.reprompted = companion.last  # once per question, not every 12 s
+            listener.turn = ("reprompt", None, clock())
             return {**last, "segments": [{"type": "text", "text": last["reprompt"]}], "say": last["reprompt"]}
 
 
-def _wait_for_devices(audio, args, interval: float = 2.0):
+def _wait_for_devices(audio, args, interval: float = 2.0, sleep: Callable[[float], None] = time.sleep):
     while True:
-        time.sleep(interval)
+        sleep(interval)
         try:
             return audio.pick_device(args.input_device, "input"), audio.pick_device(args.output_device, "output")
         except audio.AudioError:

@@ -34,6 +34,16 @@ def frame_energy(pcm: bytes) -> np.ndarray:
     return 10 * np.log10(np.mean(x[: n * hop].reshape(n, hop) ** 2, axis=1) + 1.0)
 
 
+def _tenth_percentile(values) -> float:
+    """np.percentile(values, 10) (linear interpolation) for a hundred values, without numpy's
+    per-call overhead: this runs for every 30 ms block, and numpy's took most of the loop's time."""
+    ordered = sorted(values)
+    position = 0.1 * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (position - low) * (ordered[high] - ordered[low]))
+
+
 class Quiet:
     """A quick end-of-speech detector over 30 ms blocks: level against the room's noise floor.
 
@@ -73,7 +83,7 @@ class Quiet:
         db = self.level(pcm)
         self.levels.append(db)
         # the floor from the first block on (the microphone opens on the room, not on speech)
-        self.floor = float(np.percentile(self.levels, 10)) if len(self.levels) >= 5 else min(self.levels)
+        self.floor = _tenth_percentile(self.levels) if len(self.levels) >= 5 else min(self.levels)
         if db > max(self.floor + self.loud_margin, -65.0):
             self.loud += 1
             self.loud_run += 1
