@@ -2,7 +2,7 @@
 
 virtual-alexa resolves utterances with skill-package's model, keeps sessions as Alexa does, and plays
 AudioPlayer directives (reporting PlaybackStarted and the like back to the skill). The skill runs as a
-real HTTP server on a free port. scripts/setup --test installs virtual-alexa into .cache/virtual-alexa
+real HTTP server on a free port. scripts/setup --test installs virtual-alexa into tools/virtual-alexa
 (git-ignored); without node or the package the test is skipped, saying which."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = Path(os.environ.get("CLOSER_VIRTUAL_ALEXA") or ROOT / ".cache" / "virtual-alexa" / "node_modules")
+MODULES = Path(os.environ.get("CLOSER_VIRTUAL_ALEXA") or ROOT / "tools" / "virtual-alexa" / "node_modules")
 SCRIPT = Path(__file__).resolve().parent / "virtual" / "bed_conversation.js"
 MODEL = ROOT / "skill-package" / "interactionModels" / "custom" / "en-US.json"
 
