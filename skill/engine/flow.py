@@ -96,6 +96,9 @@ def where(turn, run: dict, same_day: bool = True) -> str:
 
 # -- an activity ---------------------------------------------------------------------------------
 def begin(turn, run: dict) -> None:
+    # The day a session counts for is the evening it began: a check-in at 23:50 that ends after
+    # midnight belongs to that evening's streak day, and a place picked up days later to today's.
+    run["began"] = turn.now
     turn.state["run"] = run
     turn.state["mode"] = "running"
 
@@ -236,7 +239,7 @@ def finish(turn) -> None:
         turn.say("checkin_done")
     turn.effect("finished", activity=run["id"], kind=run["kind"], at=turn.now,
                 seconds=int(max(0, turn.now - float(run.get("started") or turn.now))),
-                day=clock.day_of(turn.now, turn.tz), answered=bool(run.get("answered")))
+                day=clock.day_of(float(run.get("began") or turn.now), turn.tz), answered=bool(run.get("answered")))
     turn.effect("prefs", set={"first": 1 - int(run.get("first", 0))})
     turn.state["run"] = None
     turn.effect("progress", progress=None)
