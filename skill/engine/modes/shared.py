@@ -108,16 +108,26 @@ def time_left(turn, slots: dict) -> None:
 
 
 def switch_first(turn, slots: dict) -> None:
-    """Swap who goes first, now if nobody has started, else from the next round."""
+    """Swap who goes first: now, saying the step again, while the first partner-specific step is on; else next time."""
     first = 1 - turn.pref("first")
     turn.effect("prefs", set={"first": first})
     run = turn.run if turn.mode in ("running", "paused") else None
-    if run and run["kind"] in ("exercise", "ritual") and roles_started(turn, run):
-        run = None  # roles are already under way: swapping now would mix up speaker and listener
+    exercise = bool(run) and run["kind"] in ("exercise", "ritual")
+    if exercise and roles_started(turn, run):
+        # Roles are already under way: swapping now would mix up speaker and listener.
+        return turn.say("switched_next_time")
     if run:
         run["first"] = 1 - int(run.get("first", 0))
         run["turn"] = 0
         who = act.roles(run, turn.names, turn.words)
+        step = act.step_of(turn.content, run) if exercise else None
+        if step is not None and step.say and "{" in step.say:
+            # The step names who speaks: say it again with the names swapped (a timed turn starts afresh).
+            turn.say("switched_swap")
+            turn.state["mode"] = "running"
+            run["timer"] = None
+            turn.beat(0.5)
+            return flow.present(turn, again=True)
         turn.say("switched", a=who["a"])
         flow.save_progress(turn)
     else:
@@ -125,8 +135,8 @@ def switch_first(turn, slots: dict) -> None:
 
 
 def roles_started(turn, run: dict) -> bool:
-    """Whether a partner-specific step has already begun in this exercise."""
-    for index in range(run["i"] + 1):
+    """Whether a partner-specific step came before the current one (the current one can still be swapped)."""
+    for index in range(run["i"]):
         step = act.step_of(turn.content, run, index)
         if step is not None and step.speaker in ("a", "b"):
             return True
