@@ -186,7 +186,8 @@ def on_call(turn, slots: dict) -> None:
 
 def forget(turn, slots: dict) -> None:
     """Ask before deleting everything kept about the couple."""
-    turn.state["back"] = turn.mode if turn.mode != "confirm" else "menu"
+    asked = turn.state.get("confirm") if turn.mode == "confirm" else None
+    turn.state["back"] = turn.mode if turn.mode != "confirm" else ("resume" if asked == "resume" else "menu")
     turn.state["mode"], turn.state["confirm"] = "confirm", "forget"
     turn.say("forget_confirm")
     turn.reply.reprompt = turn.p("yes_no_reprompt")
