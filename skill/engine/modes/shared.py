@@ -92,9 +92,13 @@ def faster(turn, slots: dict) -> None:
 
 
 def change_pace(turn, delta: int) -> None:
-    level = turn.settings.clamp_pace(turn.pref("pace") + delta)
+    before = turn.settings.clamp_pace(turn.pref("pace"))
+    level = turn.settings.clamp_pace(before + delta)
     turn.effect("prefs", set={"pace": level})
-    turn.say("slower" if delta < 0 else "faster")
+    if level == before:  # already as slow (or fast) as it goes: say so rather than promise a change
+        turn.say("slowest" if delta < 0 else "fastest")
+    else:
+        turn.say("slower" if delta < 0 else "faster")
     turn.reply.remember = False
 
 
