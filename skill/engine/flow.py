@@ -43,7 +43,7 @@ def greet(turn) -> None:
 def resume_offer(turn, progress: dict) -> str:
     """Where they stopped, with the day when it was not today: "We left off on Sunday, partway through ..."."""
     saved = clock.local(float(progress.get("saved_at") or progress.get("started") or turn.now), turn.tz)
-    days = (turn.local.date() - saved.date()).days
+    days = (clock.evening_of(turn.local, turn.settings) - clock.evening_of(saved, turn.settings)).days
     where_text = where(turn, progress, same_day=days == 0)
     if days <= 0:
         return turn.p("resume_offer", where=where_text)
