@@ -32,6 +32,11 @@ def day_of(now: float, tz: str | None) -> str:
     return local(now, tz).date().isoformat()
 
 
+def evening_of(moment: dt.datetime, settings: Settings) -> dt.date:
+    """The day a moment belongs to as people speak of it: 00:30 is still "tonight", part of the evening before."""
+    return (moment - dt.timedelta(hours=settings.morning_from)).date()
+
+
 def part_of_day(hour: int, settings: Settings) -> str:
     """morning | afternoon | evening | night, from the local hour."""
     if settings.morning_from <= hour < settings.afternoon_from:

@@ -43,7 +43,7 @@ def greet(turn) -> None:
 def resume_offer(turn, progress: dict) -> str:
     """Where they stopped, with the day when it was not today: "We left off on Sunday, partway through ..."."""
     saved = clock.local(float(progress.get("saved_at") or progress.get("started") or turn.now), turn.tz)
-    days = (turn.local.date() - saved.date()).days
+    days = (clock.evening_of(turn.local, turn.settings) - clock.evening_of(saved, turn.settings)).days
     where_text = where(turn, progress, same_day=days == 0)
     if days <= 0:
         return turn.p("resume_offer", where=where_text)
@@ -98,6 +98,9 @@ def where(turn, run: dict, same_day: bool = True) -> str:
 
 # -- an activity ---------------------------------------------------------------------------------
 def begin(turn, run: dict) -> None:
+    # The day a session counts for is the evening it began: a check-in at 23:50 that ends after
+    # midnight belongs to that evening's streak day, and a place picked up days later to today's.
+    run["began"] = turn.now
     turn.state["run"] = run
     turn.state["mode"] = "running"
 
@@ -268,7 +271,7 @@ def finish(turn) -> None:
         turn.say("checkin_done")
     turn.effect("finished", activity=run["id"], kind=run["kind"], at=turn.now,
                 seconds=int(max(0, turn.now - float(run.get("started") or turn.now))),
-                day=clock.day_of(turn.now, turn.tz), answered=bool(run.get("answered")))
+                day=clock.day_of(float(run.get("began") or turn.now), turn.tz), answered=bool(run.get("answered")))
     turn.effect("prefs", set={"first": 1 - int(run.get("first", 0))})
     turn.state["run"] = None
     turn.effect("progress", progress=None)

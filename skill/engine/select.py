@@ -3,6 +3,7 @@
 Questions meant for a call (their only context is `call`, or they come from the long-distance
 deck, which assumes the partners are apart) are asked only when the couple is on a call: the
 event's context is "call", or they asked for them by theme (the long-distance exercise).
+Questions only for dinner or bedtime are not asked in the morning or afternoon.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import random
 
 CHECKIN_LENGTH = 4  # kept for callers that size a check-in without the settings
 CALL_THEMES = ("long-distance",)
+TIME_BOUND = ("dinner", "bedtime")  # contexts tied to an hour of the evening
 
 
 def assumes_call(question) -> bool:
@@ -27,8 +29,10 @@ def _pool(content, depth: int, context: str | None, theme: str | None = None, on
     exact = [q for q in questions if q.depth == depth]
     if context and context != "any":
         fitting = [q for q in exact if context in q.contexts or "any" in q.contexts]
-        if len(fitting) >= fit_least:
-            exact = fitting
+    else:  # the morning or afternoon: not questions only meant for dinner or bedtime ("... rest well tonight?")
+        fitting = [q for q in exact if not set(q.contexts) <= set(TIME_BOUND)]
+    if len(fitting) >= fit_least:
+        exact = fitting
     return sorted(exact, key=lambda q: q.id) or sorted(questions, key=lambda q: q.id)
 
 

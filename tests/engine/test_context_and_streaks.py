@@ -128,3 +128,23 @@ def test_a_ladder_place_saved_by_the_older_version_resumes_on_its_real_question(
     assert out["prompt"] == ladder[12].id
     state, out = engine.step(state, {"type": "intent", "intent": "AMAZON.PreviousIntent", "now": T0 + 80}, memory)
     assert out["prompt"] == ladder[11].id
+
+
+def test_a_morning_or_afternoon_check_in_asks_no_question_meant_only_for_dinner_or_bedtime():
+    """'What small comfort would help you rest well tonight?' is a bedtime question, not one for 8:30 am."""
+    engine = load_engine()
+    questions = engine.content.questions
+    for local_hour_utc in (T0 + 59_400, T0 + 79_200):  # 8:30 and 14:00 in New York
+        memory, seen = new_memory(), []
+        for seed in range(25):
+            memory, asked = _checkin(engine, memory, seed, now=local_hour_utc, tz="America/New_York")
+            seen += asked
+        assert len(seen) >= 80
+        evening_only = [q for q in seen if set(questions[q].contexts) <= {"dinner", "bedtime"}]
+        assert not evening_only, [questions[q].text for q in evening_only]
+    # ... while in the evening they are in the draw.
+    memory, seen = new_memory(), []
+    for seed in range(10):
+        memory, asked = _checkin(engine, memory, seed, now=T0 + 86_400 + 7200, tz="America/New_York")
+        seen += asked
+    assert any(set(questions[q].contexts) <= {"dinner", "bedtime"} for q in seen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import flow, starts
+from .. import flow, listening, starts
 from . import choose, remind, shared
 
 
@@ -51,6 +51,13 @@ def next_(turn, slots: dict) -> None:
         starts.start_checkin(turn)
 
 
+def nothing_under_way(turn, slots: dict) -> None:
+    """"Pause", "go back" or "how much time is left" before anything has started: say so, and what can start."""
+    turn.say("nothing_under_way")
+    turn.reply.text(listening.reprompt_for(turn))
+    turn.reply.remember = False
+
+
 def start_over(turn, slots: dict) -> None:
     flow.offer(turn)
 
@@ -74,6 +81,9 @@ TABLE = {
     "AMAZON.ResumeIntent": resume,
     "AMAZON.NextIntent": next_,
     "AMAZON.StartOverIntent": start_over,
+    "AMAZON.PauseIntent": nothing_under_way,
+    "AMAZON.PreviousIntent": nothing_under_way,
+    "TimeLeftIntent": nothing_under_way,
     **choose.TABLE,
     **remind.TABLE,
     "AMAZON.FallbackIntent": shared.fallback,

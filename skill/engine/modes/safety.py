@@ -56,5 +56,8 @@ TABLE = {
     "SlowerIntent": keep_safety(shared.slower),
     "FasterIntent": keep_safety(shared.faster),
     "ForgetDataIntent": shared.forget,
+    # "Just say stop": the quiet ending the resources offered, not "take care of each other".
+    "AMAZON.StopIntent": yes,
+    "AMAZON.CancelIntent": yes,
     "AMAZON.FallbackIntent": hold,
 }

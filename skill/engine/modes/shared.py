@@ -82,9 +82,13 @@ def faster(turn, slots: dict) -> None:
 
 
 def change_pace(turn, delta: int) -> None:
-    level = turn.settings.clamp_pace(turn.pref("pace") + delta)
+    before = turn.settings.clamp_pace(turn.pref("pace"))
+    level = turn.settings.clamp_pace(before + delta)
     turn.effect("prefs", set={"pace": level})
-    turn.say("slower" if delta < 0 else "faster")
+    if level == before:  # already as slow (or fast) as it goes: say so rather than promise a change
+        turn.say("slowest" if delta < 0 else "fastest")
+    else:
+        turn.say("slower" if delta < 0 else "faster")
     turn.reply.remember = False
 
 
@@ -98,16 +102,27 @@ def time_left(turn, slots: dict) -> None:
 
 
 def switch_first(turn, slots: dict) -> None:
-    """Swap who goes first, now if nobody has started, else from the next round."""
+    """Swap who goes first: now, saying the step again, while the first partner-specific step is on; else next time."""
     first = 1 - turn.pref("first")
     turn.effect("prefs", set={"first": first})
     run = turn.run if turn.mode in ("running", "paused") else None
-    if run and run["kind"] in ("exercise", "ritual") and roles_started(turn, run):
-        run = None  # roles are already under way: swapping now would mix up speaker and listener
+    exercise = bool(run) and run["kind"] in ("exercise", "ritual")
+    if (exercise and roles_started(turn, run)) or (run and run.get("turn") == 1):
+        # Roles are already under way, or the first partner has had their turn: swapping now would
+        # mix up speaker and listener, or ask the one who just answered to answer again.
+        return turn.say("switched_next_time")
     if run:
         run["first"] = 1 - int(run.get("first", 0))
         run["turn"] = 0
         who = act.roles(run, turn.names, turn.words)
+        step = act.step_of(turn.content, run) if exercise else None
+        if step is not None and step.say and "{" in step.say:
+            # The step names who speaks: say it again with the names swapped (a timed turn starts afresh).
+            turn.say("switched_swap")
+            turn.state["mode"] = "running"
+            run["timer"] = None
+            turn.beat(0.5)
+            return flow.present(turn, again=True)
         turn.say("switched", a=who["a"])
         flow.save_progress(turn)
     else:
@@ -115,8 +130,8 @@ def switch_first(turn, slots: dict) -> None:
 
 
 def roles_started(turn, run: dict) -> bool:
-    """Whether a partner-specific step has already begun in this exercise."""
-    for index in range(run["i"] + 1):
+    """Whether a partner-specific step came before the current one (the current one can still be swapped)."""
+    for index in range(run["i"]):
         step = act.step_of(turn.content, run, index)
         if step is not None and step.speaker in ("a", "b"):
             return True
@@ -166,7 +181,8 @@ def on_call(turn, slots: dict) -> None:
 
 def forget(turn, slots: dict) -> None:
     """Ask before deleting everything kept about the couple."""
-    turn.state["back"] = turn.mode if turn.mode != "confirm" else "menu"
+    asked = turn.state.get("confirm") if turn.mode == "confirm" else None
+    turn.state["back"] = turn.mode if turn.mode != "confirm" else ("resume" if asked == "resume" else "menu")
     turn.state["mode"], turn.state["confirm"] = "confirm", "forget"
     turn.say("forget_confirm")
     turn.reply.reprompt = turn.p("yes_no_reprompt")
