@@ -97,10 +97,17 @@ def where(turn, run: dict, same_day: bool = True) -> str:
 
 
 # -- an activity ---------------------------------------------------------------------------------
+# A run picked up within this long of its start is the same sitting (it counts for the day it began).
+SAME_SITTING_SECONDS = 12 * 3600
+
+
 def begin(turn, run: dict) -> None:
     # The day a session counts for is the evening it began: a check-in at 23:50 that ends after
     # midnight belongs to that evening's streak day, and a place picked up days later to today's.
-    run["began"] = turn.now
+    # A front end with short sessions (Alexa) restores the run at every request: that keeps its start.
+    began = run.get("began")
+    if not isinstance(began, (int, float)) or not 0 <= turn.now - began <= SAME_SITTING_SECONDS:
+        run["began"] = turn.now
     turn.state["run"] = run
     turn.state["mode"] = "running"
 

@@ -107,9 +107,10 @@ def switch_first(turn, slots: dict) -> None:
     turn.effect("prefs", set={"first": first})
     run = turn.run if turn.mode in ("running", "paused") else None
     exercise = bool(run) and run["kind"] in ("exercise", "ritual")
-    if (exercise and roles_started(turn, run)) or (run and run.get("turn") == 1):
-        # Roles are already under way, or the first partner has had their turn: swapping now would
-        # mix up speaker and listener, or ask the one who just answered to answer again.
+    if (exercise and roles_started(turn, run)) or (run and (run.get("turn") == 1 or run.get("timer"))):
+        # Roles are already under way, the first partner has had their turn, or a timed turn's clock
+        # is running (its timers keep their time, on Alexa too): swapping now would mix up speaker
+        # and listener, ask the one who just answered to answer again, or restart someone's turn.
         return turn.say("switched_next_time")
     if run:
         run["first"] = 1 - int(run.get("first", 0))
