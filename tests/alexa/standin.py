@@ -6,6 +6,7 @@ Amazon cannot be reached from here, so tests point context.System.apiEndpoint at
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import ssl
@@ -62,22 +63,28 @@ class StandIn(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory, pki):
-    folder = tmp_path_factory.mktemp("standin")
+@contextlib.contextmanager
+def serve_https(handler: type, folder, pki):
+    """Run `handler` on a free local port over TLS (a leaf of the test PKI); yields its url and CA file."""
     leaf = certs.make_leaf(pki["inter"], ips=["127.0.0.1"], dns=["localhost"])
     (folder / "cert.pem").write_bytes(leaf.pem + pki["inter"].pem)
     (folder / "key.pem").write_bytes(certs.key_pem(leaf))
     (folder / "ca.pem").write_bytes(pki["root"].pem)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"https://127.0.0.1:{server.server_port}", "ca": str(folder / "ca.pem")}
-    server.shutdown()
+    try:
+        yield {"url": f"https://127.0.0.1:{server.server_port}", "ca": str(folder / "ca.pem")}
+    finally:
+        server.shutdown()
 
 
+@pytest.fixture(scope="module")
+def api(tmp_path_factory, pki):
+    with serve_https(StandIn, tmp_path_factory.mktemp("standin"), pki) as where:
+        yield where
 
 
 def timer_calls() -> list:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import ssl
-import threading
 
 import pytest
 import yaml
@@ -20,7 +18,7 @@ from skill.alexa.package import MANIFEST_CONFIG, skill_manifest
 from skill.alexa.reminders import REMINDERS_SCOPE, rule
 from skill.alexa.timers import TimeoutApiClient
 
-from . import certs
+from .standin import serve_https
 from .conftest import envelope
 
 PATH = "/v1/alerts/reminders"
@@ -64,18 +62,8 @@ class RemindersStandIn(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory, pki):
-    folder = tmp_path_factory.mktemp("reminders-standin")
-    leaf = certs.make_leaf(pki["inter"], ips=["127.0.0.1"], dns=["localhost"])
-    (folder / "cert.pem").write_bytes(leaf.pem + pki["inter"].pem)
-    (folder / "key.pem").write_bytes(certs.key_pem(leaf))
-    (folder / "ca.pem").write_bytes(pki["root"].pem)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RemindersStandIn)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"https://127.0.0.1:{server.server_port}", "ca": str(folder / "ca.pem")}
-    server.shutdown()
+    with serve_https(RemindersStandIn, tmp_path_factory.mktemp("reminders-standin"), pki) as where:
+        yield where
 
 
 @pytest.fixture()
