@@ -17,12 +17,10 @@ import pytest
 from . import certs
 
 
-class StandIn(http.server.BaseHTTPRequestHandler):
-    """Amazon's Timers and Settings APIs, stood in: records every call, answers as the references describe."""
+class RecordingHandler(http.server.BaseHTTPRequestHandler):
+    """A JSON API stood in: every call is recorded in `calls` (method, path, authorization, body)."""
 
     calls: list = []
-    fail = False
-    zone = "America/New_York"
 
     def _reply(self, status, payload=None):
         body = json.dumps(payload).encode() if payload is not None else b""
@@ -37,6 +35,17 @@ class StandIn(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         self.calls.append({"method": self.command, "path": self.path, "auth": self.headers.get("Authorization"),
                            "body": json.loads(body) if body else None})
+
+    def log_message(self, *args):
+        pass
+
+
+class StandIn(RecordingHandler):
+    """Amazon's Timers and Settings APIs, stood in: records every call, answers as the references describe."""
+
+    calls: list = []
+    fail = False
+    zone = "America/New_York"
 
     def do_POST(self):
         self._record()
@@ -58,9 +67,6 @@ class StandIn(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self._record()
         self._reply(200, {})
-
-    def log_message(self, *args):
-        pass
 
 
 @contextlib.contextmanager

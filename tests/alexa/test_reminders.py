@@ -8,8 +8,6 @@ talks to it through the request's apiEndpoint exactly as it would to Amazon's.
 
 from __future__ import annotations
 
-import http.server
-import json
 
 import pytest
 import yaml
@@ -18,28 +16,14 @@ from skill.alexa.package import MANIFEST_CONFIG, skill_manifest
 from skill.alexa.reminders import REMINDERS_SCOPE, rule
 from skill.alexa.timers import TimeoutApiClient
 
-from .standin import serve_https
+from .standin import RecordingHandler, serve_https
 from .conftest import envelope
 
 PATH = "/v1/alerts/reminders"
 
 
-class RemindersStandIn(http.server.BaseHTTPRequestHandler):
+class RemindersStandIn(RecordingHandler):
     calls: list = []
-
-    def _reply(self, status, payload=None):
-        body = json.dumps(payload).encode() if payload is not None else b""
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _record(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        self.calls.append({"method": self.command, "path": self.path, "auth": self.headers.get("Authorization"),
-                           "body": json.loads(body) if body else None})
 
     def do_GET(self):
         self._record()
@@ -55,9 +39,6 @@ class RemindersStandIn(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self._record()
         self._reply(200, {})
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
