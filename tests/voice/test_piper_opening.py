@@ -64,6 +64,8 @@ def test_the_opening_joins_the_rest_without_a_pause(tmp_path):
     chunks = [c for c in voice.stream({"segments": [{"type": "text", "text": text}]}) if len(c)]
     assert len(chunks) == 2 and len(chunks[0]) < 0.5 * len(chunks[1])
     joined, whole = np.concatenate(chunks), voice.render_text(text)
-    # A word gap at the join (a pause would be 150 ms and more), and about the length of the whole.
+    # A word gap at the join (a pause would be 150 ms and more), and about the length of the whole:
+    # Piper's noise makes every render a little different (the cut opening drew out 0.1 to 0.35 s on a
+    # 3.5 s sentence across runs), so "about" is within 15%; a pause or a lost half would be far more.
     assert quiet_ms_around(joined, len(chunks[0])) < 80
-    assert abs(len(joined) - len(whole)) < 0.1 * len(whole)
+    assert abs(len(joined) - len(whole)) < 0.15 * len(whole)
