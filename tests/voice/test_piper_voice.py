@@ -108,9 +108,13 @@ def test_slower_is_slower_and_the_cache_is_keyed_by_rate(tmp_path):
     voice = Voice(cache_dir=tmp_path)
     assert voice.info.engine == "piper"
     text = "Take your time, there is no rush."
-    slow = voice.render({"pace": -1, "segments": [{"type": "text", "text": text}]})
+    # The slowest pace against the calm one: 120 against 150 words a minute is about a third longer
+    # while speaking. Piper draws each sentence's timing at random (a few percent run to run), so the
+    # check leaves room for that rather than comparing neighbouring paces (a 1.08 bound on pace -1
+    # failed in CI at 1.076).
+    slow = voice.render({"pace": -2, "segments": [{"type": "text", "text": text}]})
     calm = voice.render({"pace_settings": {"wpm": 150, "pause_scale": 1.0}, "segments": [{"type": "text", "text": text}]})
-    assert len(slow) > 1.08 * len(calm)
+    assert len(slow) > 1.15 * len(calm)
     # Each time a reply's first sentence opens with its words up to the comma, rendered on their own.
     assert voice.stats["rendered"] == 4 and len(list((tmp_path / "pcm16k").iterdir())) == 2
     # A long first sentence never rendered before starts with its opening words (the name, then the
