@@ -9,8 +9,12 @@ from __future__ import annotations
 OPENING_WORDS = (3, 5)  # a reply's first uncached sentence starts with this many of its words rendered alone
 CLAUSE_WORDS = 12     # Piper renders at most about this many words at once where commas allow: its memory
                       # (the whole utterance's activations) and its time to first sample grow with the length
-LONG_CLAUSE = 16      # a clause with no comma longer than this is cut between phrases: piper's memory grows
-                      # about 10 MB a word rendered at once (bench/tts.py), and the odd 20-word question set its peak
+LONG_CLAUSE = 16      # a clause with no comma longer than this is cut between phrases (Voice passes a length
+                      # for its pace instead: `piece_words`)
+PIECE_SECONDS = 5.0   # the most speech Piper renders at once: onnxruntime's arena keeps the largest render's
+                      # activations, about 20 MB a second of speech on a 155 MB base, in steps (bench/tts.py:
+                      # 4.7 s 235 MB, 5.5 s 248 MB, 6.5 s 295 MB, 8.7 s 344 MB), so its peak follows the
+                      # longest piece of a session, which at the slowest pace was 16 words, 8 s
 
 # Words a phrase starts with: an opening cut before one of these falls between phrases, where a
 # listener hears a breath-sized join as natural (before "your partner", "and tell", "about a day").
@@ -29,12 +33,18 @@ def starts_phrase(plain: list[str], i: int, kind: set[str]) -> bool:
     return plain[i] in kind and plain[i - 1] not in _PHRASE_STARTS
 
 
-def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
+def piece_words(wpm: float, seconds: float = PIECE_SECONDS) -> int:
+    """The most words Piper renders at once at a speaking rate: about `seconds` of speech (12 at the calm
+    145 words a minute, 9 at the slowest pace, 14 at the fastest)."""
+    return max(6, int(seconds * float(wpm) / 60.0))
+
+
+def clauses(sentence: str, max_words: int = CLAUSE_WORDS, longest: int = LONG_CLAUSE) -> list[str]:
     """A sentence cut after its commas (semicolons, colons) into pieces of at most max_words where it can be;
-    a piece longer than LONG_CLAUSE (no comma in reach) is cut between phrases (`phrase_cut`), that cut marked by a
+    a piece longer than `longest` (no comma in reach) is cut between phrases (`phrase_cut`), that cut marked by a
     trailing comma the text did not have (see `Voice._pieces`)."""
     words = sentence.split()
-    if len(words) <= max_words:
+    if len(words) <= min(max_words, longest):
         return [sentence]
     pieces: list[list[str]] = [[]]
     for word in words:
@@ -49,7 +59,7 @@ def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
             merged.append(list(piece))
     out: list[str] = []
     for piece in merged:
-        while len(piece) > LONG_CLAUSE and (cut := phrase_cut(piece, LONG_CLAUSE)) is not None:
+        while len(piece) > longest and (cut := phrase_cut(piece, longest)) is not None:
             out.append(" ".join(piece[:cut]) + ",")
             piece = piece[cut:]
         out.append(" ".join(piece))
@@ -57,16 +67,19 @@ def clauses(sentence: str, max_words: int = CLAUSE_WORDS) -> list[str]:
 
 
 def phrase_cut(words: list[str], max_words: int) -> int | None:
-    """Where to cut a run of words with no comma so the first part has at most max_words: before a
-    conjunction, else a preposition, nearest the middle; None when neither is in reach (it stays whole)."""
+    """Where to cut a run of words with no comma so the first part has at most max_words (and each part at
+    least three): before a conjunction, else a preposition, else another word that starts a phrase ("your",
+    "each", "what"), nearest the middle; else between any two words, nearest the middle, but never after a
+    preposition or article ("of | the"). None only for a run too short to cut."""
     middle = len(words) // 2
     plain = [w.lower().strip("\"'()") for w in words]
-    allowed = range(4, min(max_words, len(words) - 4) + 1)
-    for kind in (_CONJUNCTIONS, _PREPOSITIONS):
+    allowed = range(3, min(max_words, len(words) - 3) + 1)
+    for kind in (_CONJUNCTIONS, _PREPOSITIONS, _PHRASE_STARTS):
         found = [i for i in allowed if starts_phrase(plain, i, kind)]
         if found:
             return min(found, key=lambda i: abs(i - middle))
-    return None
+    found = [i for i in allowed if plain[i - 1] not in _PHRASE_STARTS]
+    return min(found, key=lambda i: abs(i - middle)) if found else None
 
 
 def text_has(text: str, piece: str) -> bool:

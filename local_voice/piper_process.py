@@ -9,13 +9,15 @@ through pipes and files, as a program shares them with `espeak-ng` or `sox`.
 
 One process loads the voice once (about a second here) and then renders a short sentence
 in a few hundred milliseconds. Piper's speaking rate (its length scale) is fixed when the
-program starts, so a new pace needs a new process. Loading one takes seconds on a busy Pi,
-and the reply to "slower" should not wait for it: while it loads, the running process
-stands in at the old pace for live replies (which are then not cached), and it is closed
-once the new one is ready; the new one starts loading once the running one has rested, so a
-single core is not shared between the reply and the load. Cache filling (`exact`) waits for
-the right pace instead. (piper's HTTP server takes a pace per request but was measured larger
-and exposes the last sentence's phonemes on a local port: see README, "The voice".)
+program starts (its command line reads plain lines, no per-line settings), so a new pace needs
+a new process. Only one runs at a time: each holds the model and onnxruntime's arena, which
+keeps the activations of the longest sentence rendered (about 20 MB a second of speech on a
+155 MB base), and two at once set the session's peak memory. The reply to "slower" should not
+wait for a load, so the running process stands in at the old pace for live replies (which
+are then not cached); once it has rested, it is closed and the new one loads while that reply
+is heard. A reply asked for during those seconds waits for the new one. Cache filling
+(`exact`) waits for the right pace. (piper's HTTP server takes a pace per request but was
+measured larger and exposes the last sentence's phonemes on a local port: see README.)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections import deque
 from pathlib import Path
 
@@ -37,9 +40,10 @@ from .voices import VoiceInfo
 from .wavio import Audio, WavError, read_wav
 
 _WROTE = re.compile(r"Wrote (.+\.wav)\s*$")
+_count_lock = threading.Lock()
 START_TIMEOUT = 120.0   # a first start on a Pi 3 loading from an SD card is slow
 RENDER_TIMEOUT = 60.0
-IDLE_BEFORE_LOAD = 0.8  # seconds the running process rests before a new pace's process starts loading
+IDLE_BEFORE_LOAD = 0.8  # seconds the running process rests before it is replaced by one at a new pace
 LOAD_WAIT_MAX = 20.0    # ... or at most this long, when it never rests
 
 # How fast each voice speaks at length scale 1 (words a minute over whole sentences) and how
@@ -84,10 +88,11 @@ def piper_environment(environ: dict | None = None) -> dict:
 class PiperProcess:
     """One running `python -m piper` for a voice at one length scale."""
 
-    _shared: "PiperProcess | None" = None    # the process that renders now
-    _pending: "PiperProcess | None" = None   # a process at a new pace, loading
-    _wanted: "tuple | None" = None            # (model, scale) to load once the running process is idle
+    _shared: "PiperProcess | None" = None    # the one process that renders now
+    _wanted: "Switch | None" = None           # a new pace to load once the running process has rested
     _shared_lock = threading.Lock()
+    running: "weakref.WeakSet[PiperProcess]" = weakref.WeakSet()
+    most_at_once = 0                          # the most piper processes that ran at once (bench, tests)
 
     def __init__(self, voice: VoiceInfo, scale: float):
         self.voice, self.scale = voice, scale
@@ -107,7 +112,11 @@ class PiperProcess:
         self.lock = threading.Lock()
         self.started = False
         self.last_done = time.monotonic()  # when it last finished a sentence
+        self.served = 0  # sentences it has begun to render
         self.ready = threading.Event()  # it has rendered: the voice is loaded
+        with _count_lock:
+            PiperProcess.running.add(self)
+            PiperProcess.most_at_once = max(PiperProcess.most_at_once, sum(1 for p in PiperProcess.running if p.alive))
         threading.Thread(target=self._read_stderr, name="closer-piper-log", daemon=True).start()
 
     def _read_stderr(self) -> None:
@@ -125,6 +134,7 @@ class PiperProcess:
         if not line:
             raise PiperError("nothing to say")
         with self.lock:
+            self.served += 1
             if not self.alive:
                 raise PiperError(self._why_ended())
             try:
@@ -199,70 +209,82 @@ class PiperProcess:
         except PiperError:
             pass  # it ended: the next request starts another
 
-    # -- the shared process
+    # -- the shared process: one at a time
     @classmethod
     def shared(cls, voice: VoiceInfo, scale: float, stand_in: bool = False) -> "PiperProcess":
-        """The process to render with for this voice and scale. With stand_in, a running process
-        at another scale of the same voice is returned while the right one loads in the background."""
-        while True:
-            with cls._shared_lock:
-                current, pending = cls._shared, cls._pending
-                if pending is not None and pending.ready.is_set() and pending.alive:
-                    if current is not None:
-                        threading.Thread(target=current.close, name="closer-piper-close", daemon=True).start()
-                    cls._shared, cls._pending = pending, None
-                    current, pending = pending, None
-                if current is not None and current.alive and current.matches(voice, scale):
-                    return current
-                usable = current is not None and current.alive and current.ready.is_set() \
-                    and current.voice.model == voice.model
-                wanted = pending is not None and pending.alive and pending.matches(voice, scale)
-                if stand_in and usable:
-                    if not wanted and cls._wanted != (voice.model, scale):
-                        if pending is not None:
-                            pending.close()
-                        cls._pending, cls._wanted = None, (voice.model, scale)
-                        threading.Thread(target=cls._load_when_idle, args=(voice, scale, current),
-                                         name="closer-piper-load", daemon=True).start()
-                    return current
-                cls._wanted = None
-                if not wanted:
-                    for old in (current, pending):
-                        if old is not None:
-                            old.close()
-                    cls._pending = None
-                    cls._shared = cls(voice, scale)
-                    return cls._shared
-            pending.ready.wait(START_TIMEOUT)  # outside the lock: the loading one is promoted above
-            if not pending.ready.is_set():
-                with cls._shared_lock:
-                    pending.close()
-                    cls._pending = None if cls._pending is pending else cls._pending
+        """The process to render with for this voice and scale. With stand_in, a running process at
+        another scale of the same voice answers now, and is replaced by one at this scale once it has
+        rested (`_switch_when_idle`); without, it is replaced at once. Never two at a time: each holds
+        the model and its arena (about 160 to 250 MB), and two at once set the session's peak."""
+        with cls._shared_lock:
+            current = cls._shared
+            if current is not None and current.alive and current.matches(voice, scale):
+                return current
+            usable = current is not None and current.alive and current.ready.is_set() \
+                and current.voice.model == voice.model
+            if stand_in and usable:
+                if cls._wanted is None or cls._wanted.target != (voice.model, scale):
+                    if cls._wanted is not None:
+                        cls._wanted.done.set()  # another pace was asked meanwhile: that one is not loaded
+                    cls._wanted = Switch((voice.model, scale))
+                    threading.Thread(target=cls._switch_when_idle,
+                                     args=(voice, scale, current, cls._wanted, current.served),
+                                     name="closer-piper-switch", daemon=True).start()
+                return current
+            cls._replace(voice, scale)
+            return cls._shared
 
     @classmethod
-    def _load_when_idle(cls, voice: VoiceInfo, scale: float, current: "PiperProcess") -> None:
-        """Start the process for a new pace once the running one has rested a moment: on one core
-        a voice loading beside the reply to "slower" made that reply start seconds later (bench/tts.py);
-        the reply is rendered ahead of playing, so the load runs while it is heard."""
+    def _replace(cls, voice: VoiceInfo, scale: float) -> None:
+        """Close the running process, then start one for this scale (the class lock is held)."""
+        if cls._wanted is not None:
+            cls._wanted.done.set()
+            cls._wanted = None
+        if cls._shared is not None:
+            cls._shared.close()  # waits for a sentence it is rendering
+        cls._shared = cls(voice, scale)
+
+    @classmethod
+    def _switch_when_idle(cls, voice: VoiceInfo, scale: float, current: "PiperProcess", switch: "Switch",
+                          served: int) -> None:
+        """Replace the stand-in by a process at the new pace once it has rested a moment: the reply to
+        "slower" is rendered ahead of playing, so the new voice loads while that reply is heard, and on
+        one core it does not slow the reply down (bench/tts.py). A reply asked for while it loads waits
+        for it rather than run a second process. `served`: the stand-in's count of sentences when it
+        was handed out; it gives way only after it has rendered the one it was handed out for, so
+        however late that render starts, it is never closed under it."""
         deadline = time.monotonic() + LOAD_WAIT_MAX
-        while current.alive and time.monotonic() < deadline and \
-                (current.lock.locked() or time.monotonic() - current.last_done < IDLE_BEFORE_LOAD):
+        while current.alive and time.monotonic() < deadline and not switch.done.is_set() and \
+                (current.served <= served or current.lock.locked()
+                 or time.monotonic() - current.last_done < IDLE_BEFORE_LOAD):
             time.sleep(0.05)
         with cls._shared_lock:
-            if cls._wanted != (voice.model, scale) or cls._pending is not None:
-                return  # another pace was asked meanwhile, or an exact render started it
-            cls._pending = cls(voice, scale)
-            cls._wanted = None
-            loading = cls._pending
+            if cls._wanted is not switch or cls._shared is not current:
+                switch.done.set()
+                return  # another pace was asked meanwhile, or an exact render replaced it
+            cls._wanted = None  # done is set once the new one has loaded, below
+            cls._replace(voice, scale)
+            loading = cls._shared
         loading._warm()
+        switch.done.set()
 
     @classmethod
     def close_shared(cls) -> None:
         with cls._shared_lock:
-            for process in (cls._shared, cls._pending):
-                if process is not None:
-                    process.close()
-            cls._shared = cls._pending = cls._wanted = None
+            if cls._wanted is not None:
+                cls._wanted.done.set()
+            if cls._shared is not None:
+                cls._shared.close()
+            cls._shared = cls._wanted = None
+
+
+class Switch:
+    """A pace change waiting for the running process to rest; `done` is set once the new process has
+    loaded (or the change was given up for another)."""
+
+    def __init__(self, target: tuple):
+        self.target = target
+        self.done = threading.Event()
 
 
 def _close_at_exit() -> None:

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .phrasing import OPENING_WORDS, clauses, opening, text_has
+from .phrasing import CLAUSE_WORDS, OPENING_WORDS, clauses, opening, piece_words, text_has
 from .tts import DEFAULT_WPM, SpeechError, default_cache_dir, open_speaker
 
 RATE = 16000
@@ -38,6 +38,7 @@ CHIMES = ("soft", "warn", "end")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 _WORD = re.compile(r"[\w']+")
+_WHOLE = re.compile(r"[.!?][\"')\]]*$")  # a sentence's end mark, closing quotes allowed
 
 __all__ = ["RATE", "Voice", "SpeechError", "sentences", "silence", "tone", "system_phrases",
            "fixed_lines", "pace_settings"]
@@ -69,9 +70,14 @@ def sentences(text: str) -> list[str]:
 
 
 def _fixed_sentences(texts: Iterable[str], out: list[str], seen: set[str]) -> None:
+    """Whole sentences only: a phrase without an end mark ("tonight's check in", the number words) is a
+    part the engine builds sentences from, never said alone, so its audio would never be played; and
+    the 20 number words said at once were the longest render of a session, setting Piper's peak memory."""
     for text in texts:
         for sentence in sentences(" ".join(str(text).split())):
-            if not _PLACEHOLDER.search(sentence) and sentence not in seen:
+            if _PLACEHOLDER.search(sentence) or not _WHOLE.search(sentence):
+                continue
+            if sentence not in seen:
                 seen.add(sentence)
                 out.append(sentence)
 
@@ -255,14 +261,17 @@ class Voice:
         chunks = list(self._sentence(text, self.settings_for(pace)))
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
-    def _pieces(self, text: str, first: bool) -> list[tuple[str, bool]]:
+    def _pieces(self, text: str, first: bool, wpm: float | None = None) -> list[tuple[str, bool]]:
         """What the engine renders at once, each with whether it flows into the next with no pause:
-        a whole sentence, or for Piper its clauses (a clause too long to render at once, cut between
-        phrases, flows on); a reply's first sentence also gives its opening words on their own
+        a whole sentence, or for Piper its clauses of at most about five seconds at this pace (a clause
+        too long to render at once, cut between phrases, flows on: Piper's memory follows its longest
+        render); a reply's first sentence also gives its opening words on their own
         (`opening`; after a name and a comma, the words after it too), to start sooner."""
         if self.info.engine != "piper":
             return [(text, False)]
-        marked = [(part, part.endswith(",") and not text_has(text, part)) for part in clauses(text)]
+        longest = piece_words(wpm or self.wpm)
+        marked = [(part, part.endswith(",") and not text_has(text, part))
+                  for part in clauses(text, min(CLAUSE_WORDS, longest), longest)]
         if not first:
             return marked
         out: list[tuple[str, bool]] = []
@@ -292,7 +301,7 @@ class Voice:
             yield cached if after is None else np.concatenate([cached, after])
             return
         wpm = settings["wpm"]
-        parts = self._pieces(text, first)
+        parts = self._pieces(text, first, wpm)
         rendered, exact, joined = [], True, False
         for i, (part, flows) in enumerate(parts):
             chunk, at_pace = self._synthesize(part, wpm, live, same_process=not exact)  # one pace a sentence
