@@ -70,14 +70,11 @@ def sentences(text: str) -> list[str]:
 
 
 def _fixed_sentences(texts: Iterable[str], out: list[str], seen: set[str]) -> None:
-    """Whole sentences only: a phrase without an end mark ("tonight's check in", the number words) is a
-    part the engine builds sentences from, never said alone, so its audio would never be played; and
-    the 20 number words said at once were the longest render of a session, setting Piper's peak memory."""
+    """Whole sentences only: one without an end mark ("tonight's check in", number words) is never said
+    alone, and the 20 ordinal words were the longest render of all, setting Piper's peak memory."""
     for text in texts:
         for sentence in sentences(" ".join(str(text).split())):
-            if _PLACEHOLDER.search(sentence) or not _WHOLE.search(sentence):
-                continue
-            if sentence not in seen:
+            if _WHOLE.search(sentence) and not _PLACEHOLDER.search(sentence) and sentence not in seen:
                 seen.add(sentence)
                 out.append(sentence)
 
@@ -263,9 +260,8 @@ class Voice:
 
     def _pieces(self, text: str, first: bool, wpm: float | None = None) -> list[tuple[str, bool]]:
         """What the engine renders at once, each with whether it flows into the next with no pause:
-        a whole sentence, or for Piper its clauses of at most about five seconds at this pace (a clause
-        too long to render at once, cut between phrases, flows on: Piper's memory follows its longest
-        render); a reply's first sentence also gives its opening words on their own
+        a whole sentence, or for Piper its pieces of about 5.5 s at most at this pace (`phrasing.clauses`;
+        one cut between phrases flows on); a reply's first sentence also gives its opening words on their own
         (`opening`; after a name and a comma, the words after it too), to start sooner."""
         if self.info.engine != "piper":
             return [(text, False)]
