@@ -397,7 +397,16 @@ class _IntentPattern:
                 raise TemplateError(str(err), template) from None
             parts.append(f"(?P<t{index}>{body})")
         self.groups = compiler.groups
-        self.regex = re.compile(compiler.skip + "(?:" + "|".join(parts) + ")")
+        self._source = compiler.skip + "(?:" + "|".join(parts) + ")"
+        self._regex: re.Pattern | None = None
+
+    @property
+    def regex(self) -> re.Pattern:
+        """Compiled at its first match: compiling is most of building a catalog's matcher, and a
+        session that only ever hears exact phrasings never needs the skip-word patterns."""
+        if self._regex is None:
+            self._regex = re.compile(self._source)
+        return self._regex
 
     def match(self, marked: str) -> Match | None:
         found = self.regex.fullmatch(marked)
