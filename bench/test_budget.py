@@ -79,11 +79,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="test folders or files (default: the whole suite)")
     parser.add_argument("--workers", default="2", help="pytest-xdist workers, as scripts/test (0: one process)")
+    parser.add_argument("--log", help="also write pytest's own output to this file")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="closer-test-cpu-") as folder:
         env = {**os.environ, "PYTHONPATH": str(ROOT), LOG_ENV: folder}
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench.test_budget",
-                   "-n", args.workers, *args.paths]
+                   "-n", args.workers, "--durations=15", *args.paths]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -99,6 +100,11 @@ def main(argv: list[str]) -> int:
                 per_dir[directory(row["test"])] += row["cpu"]
                 per_worker[log.stem] += row["cpu"]
                 slowest.append((row["cpu"], row["test"]))
+    if args.log:
+        Path(args.log).write_text(done.stdout, encoding="utf-8")
+    for line in done.stdout.splitlines():
+        if line.startswith(("FAILED", "ERROR")):
+            print(line)
     print(done.stdout.strip().splitlines()[-1] if done.stdout.strip() else f"pytest exit {done.returncode}")
     print(f"\n{'directory':24} {'cpu s':>8} {'budget':>8} {'ratio':>6}")
     for name in sorted(per_dir, key=per_dir.get, reverse=True):
