@@ -397,7 +397,16 @@ class _IntentPattern:
                 raise TemplateError(str(err), template) from None
             parts.append(f"(?P<t{index}>{body})")
         self.groups = compiler.groups
-        self.regex = re.compile(compiler.skip + "(?:" + "|".join(parts) + ")")
+        self._source = compiler.skip + "(?:" + "|".join(parts) + ")"
+        self._regex: re.Pattern | None = None
+
+    @property
+    def regex(self) -> re.Pattern:
+        """Compiled at its first match: compiling is most of building a catalog's matcher, and a
+        session that only ever hears exact phrasings never needs the skip-word patterns."""
+        if self._regex is None:
+            self._regex = re.compile(self._source)
+        return self._regex
 
     def match(self, marked: str) -> Match | None:
         found = self.regex.fullmatch(marked)
@@ -426,6 +435,9 @@ class Matcher:
             parse(text)  # a broken rule is reported even if unused
         self.skip_words = tuple(dict.fromkeys(normalize(w) for w in skip_words if normalize(w)))
         self._skip_phrases = sorted({tuple(w.split()) for w in self.skip_words}, key=len, reverse=True)
+        self._skip_by_first: dict[str, list[tuple[str, ...]]] = {}  # so marking looks only at phrases that can start here
+        for phrase in self._skip_phrases:
+            self._skip_by_first.setdefault(phrase[0], []).append(phrase)
         vocabulary = {w for phrase in self._skip_phrases for w in phrase}
         self._exact = [_IntentPattern(i, t, known, slots, vocabulary, False) for i, t in by_intent.items()]
         self._loose = [_IntentPattern(i, t, known, slots, vocabulary, True)
@@ -464,8 +476,8 @@ class Matcher:
     def _mark(self, words: list[str]) -> str:
         """The words with a mark on each one that is part of a skip phrase, each followed by a space."""
         marked = [False] * len(words)
-        for i in range(len(words)):
-            for phrase in self._skip_phrases:
+        for i, word in enumerate(words):
+            for phrase in self._skip_by_first.get(word, ()):
                 if tuple(words[i:i + len(phrase)]) == phrase:
                     marked[i:i + len(phrase)] = [True] * len(phrase)
         return "".join(w + (_MARK if m else "") + " " for w, m in zip(words, marked))

@@ -118,10 +118,10 @@ def test_a_huge_grammar_compiles_and_matches_fast():
     word = "(a|b|c|d|e|f|g|h) [i|j|k] "
     entries = [(f"I{n}", f"w{n} " + word * 8) for n in range(40)]
     assert count(entries[0][1]) > 10 ** 10
-    started = time.perf_counter()
+    started = time.process_time()  # processor time: a busy machine does not stretch it
     matcher = Matcher(entries, skip_words=SKIP)
     said = "w39 " + "a i b c d e f g h k"
     for _ in range(100):
         assert matcher.match(said).intent == "I39"
         assert matcher.match("w39 table talk that goes on and on about the day at work") is None
-    assert time.perf_counter() - started < 2.0  # generous: the machine is shared
+    assert time.process_time() - started < 2.0

@@ -26,7 +26,9 @@ def test_repository_package_is_up_to_date(files):
     assert not stale, f"skill-package/ is out of date ({stale}): run `closer skill-package`"
 
 
-def test_check_flag_reports_stale(tmp_path, capsys):
+def test_check_flag_reports_stale(tmp_path, capsys, files, monkeypatch):
+    # What is rendered is checked above; here, what --check and a write do with it (rendered once).
+    monkeypatch.setattr(package, "render_files", lambda: files)
     assert package.run(SimpleNamespace(out=str(tmp_path), check=True)) == 1
     assert package.run(SimpleNamespace(out=str(tmp_path), check=False)) == 0
     assert package.run(SimpleNamespace(out=str(tmp_path), check=True)) == 0

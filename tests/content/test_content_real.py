@@ -33,9 +33,9 @@ def test_every_file_validates(built, file):
 
 
 def test_load_is_well_under_a_second():
-    start = time.perf_counter()
+    start = time.process_time()  # processor time: other tests on the other core do not stretch it
     content, problems = build(PROMPTS_DIR.resolve())
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < 0.5, f"loading took {elapsed:.2f}s for {len(content.questions)} questions"
 
 

@@ -12,16 +12,18 @@ from .speech import HELD_OUT_TALK, HELD_OUT_VOICES, command_sample, load, synth
 # Measured on voices and table talk never used for tuning (bench/recognition.py --held-out).
 # The issue's goals are 97% of commands and no table talk at all. The command goal is not met:
 # the benchmark's held-out sample gets 77.6% (121 of 156) and none of its 120 held-out
-# table-talk clips passes for a command; this test's own sample gets 67.3% (35 of 52). The
+# table-talk clips passes for a command; this test's own sample (one phrasing per intent) gets
+# 68.4% (26 of 38). The
 # floors below are below today's level, not the goals. A looser check that took a check
 # decode holding most of the phrase gained a few commands and let table talk through (and,
 # streamed, took "I'm done" for a disclosure); no false trigger comes first, so it is not used.
 MIN_COMMAND_ACCURACY = 0.55
 MAX_TABLE_TALK_HITS = 0  # of the sample below; measured 0 (and 0 of all 60 sentences)
-# Every other held-out sentence, still through all seven held-out voices, half with noise: each
-# clip of talk costs four decodes (the grammar, the check, the check at two warps), and the
-# bench (bench/recognition.py --held-out) measures all 60 sentences in every voice.
-TALK_SAMPLE = HELD_OUT_TALK[::2]
+# Every fourth held-out sentence, still through all seven held-out voices, half with noise: each
+# clip costs four decodes (the grammar, the check, the check at two warps), about a second of
+# processor time, and the bench (bench/recognition.py --held-out) measures all 60 sentences in
+# every voice. The suite keeps one clip per intent and 15 of talk (issue 14: under 5 minutes).
+TALK_SAMPLE = HELD_OUT_TALK[::4]
 
 
 def test_one_decoder_holds_both_searches(sphinx):
@@ -36,7 +38,7 @@ def test_every_catalog_word_is_pronounceable(sphinx, commands):
 
 def test_commands_reach_their_intent(sphinx, speech_cache, commands):
     sphinx.set_expect(None)
-    sample = command_sample(commands, 2)
+    sample = command_sample(commands, 1)
     right, wrong = 0, []
     for k, (intent, text) in enumerate(sample):
         voice, rate = HELD_OUT_VOICES[k % len(HELD_OUT_VOICES)]

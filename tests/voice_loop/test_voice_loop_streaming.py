@@ -4,7 +4,6 @@ hold over a thinking pause, playing a reply while it renders, and the sentence c
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -146,22 +145,26 @@ def test_the_wake_word_shares_one_recognizer():
 # -- playing while rendering -----------------------------------------------------------------
 
 def test_the_first_sentence_plays_while_the_rest_renders():
-    events = []
+    # Told by order, not by the clock (a busy machine stretches clocks): the second sentence's
+    # rendering waits until the first has been written, which only a streaming player allows.
+    events, first_written, seen_before_second = [], threading.Event(), []
+
+    def write(chunk):
+        events.append(chunk.copy())
+        first_written.set()
 
     def render():
         yield np.ones(160, np.int16)
-        time.sleep(0.3)  # a slow second sentence
+        seen_before_second.append(first_written.wait(10))  # a slow second sentence
         yield np.full(320, 2, np.int16)
         yield np.zeros(0, np.int16)
         yield np.full(80, 3, np.int16)
 
-    started = time.perf_counter()
-    written = VL.speak_stream(render(), lambda chunk: events.append((time.perf_counter() - started, chunk.copy())),
-                              on_first=lambda: events.append((time.perf_counter() - started, "first")))
+    written = VL.speak_stream(render(), write, on_first=lambda: events.append("first"))
     assert written == 560
-    assert events[0][1] == "first" and events[0][0] < 0.1
-    assert events[1][0] < 0.1, "the first chunk is written before the second is rendered"
-    assert [int(e[1][0]) for e in events[1:]] == [1, 2, 3]
+    assert seen_before_second == [True], "the first chunk is written before the second is rendered"
+    assert isinstance(events[0], str) and events[0] == "first"
+    assert [int(e[0]) for e in events[1:]] == [1, 2, 3]
 
 
 def test_a_render_error_reaches_the_player():
