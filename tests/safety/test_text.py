@@ -32,7 +32,8 @@ def test_no_everyday_sentence_stops_a_check_in(text):
     assert alarms == []
 
 
-@pytest.mark.parametrize("written_after", [fronts.held_out, fronts.fresh])
+@pytest.mark.parametrize("written_after", [fronts.held_out, fronts.fresh] + [
+    (lambda name=name: fronts.later_set(name)) for name in fronts.LATER_SETS], ids=["held_out", "fresh", *fronts.LATER_SETS])
 def test_sets_written_after_the_grammar_meet_the_same_goals(text, written_after):
     found, talk = written_after()
     caught = sum(1 for _, s in found if text.say(s).stopped)
