@@ -223,7 +223,7 @@ def _without_fillers(words: list[str]) -> list[str]:
         start += 1
     while end > start and words[end - 1] in FILLERS:
         if words[end - 1] == "now" and end - 2 >= start and words[end - 2] == "right":
-            break  # "right now" is a time word the templates carry, not a filler ("he's at the door right now")
+            break  # "right now" is a time word the templates carry, not a filler ("he's outside the door right now")
         end -= 1
     return words[start:end] or words
 
