@@ -83,3 +83,11 @@ def test_alexa_samples_fit_alexa_and_belong_to_no_other_intent(text):
     assert {"i want to die", "he hits me", "i don't feel safe", "i need help"} <= set(samples)
     others = [s for s in samples if (m := text.catalog.match(s)) is not None and m.intent != "SafetyIntent"]
     assert others == []
+
+
+@pytest.mark.parametrize("sentence", ["I want to diet", "I want to dive", "I want to dine out", "I don't feel unsafe"])
+def test_a_typo_fix_never_makes_a_disclosure(text, sentence):
+    """The catalog reads unknown words as their nearest known word; for a disclosure that guess turned
+    'I want to diet' into 'I want to die'. Only the detector, which knows the words people use, decides."""
+    result = text.say(sentence)
+    assert not result.stopped and result.intent != "SafetyIntent", result
