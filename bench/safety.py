@@ -7,7 +7,7 @@ The sentences are tests/safety/disclosures.yaml (194, in seven families) and eve
 everyday sentences with alarming words), written before the grammar and never read by it, and
 held_out.yaml (53 + 50) and fresh.yaml (80 + 80, two rounds), written after it to see how it carries
 over to phrasings it was not tuned on (each was measured first, then the grammar's classes widened);
-fresh2.yaml and fresh3.yaml (61 + 62, 61 + 60) written before reading the grammar, fresh4.yaml (60 + 60) and fresh5.yaml (50 + 100), fresh6.yaml (50 + 102), fresh7.yaml (86 + 118), fresh8.yaml (74 + 64), fresh9.yaml (63 + 161), fresh10.yaml (62 + 100), fresh11.yaml (61 + 60), fresh12.yaml (59 + 61), fresh13.yaml (16 + 38) after
+fresh2.yaml and fresh3.yaml (61 + 62, 61 + 60) written before reading the grammar, fresh4.yaml (60 + 60) and fresh5.yaml (50 + 100), fresh6.yaml (50 + 102), fresh7.yaml (86 + 118), fresh8.yaml (74 + 64), fresh9.yaml (63 + 161), fresh10.yaml (62 + 100), fresh11.yaml (61 + 60), fresh12.yaml (59 + 61), fresh13.yaml (16 + 58) after
 it; their first-contact figures are in their headers.
 
 - text: the catalog's matcher and the engine mid-check-in: a disclosure must stop the check-in and
