@@ -6,7 +6,9 @@
 The sentences are tests/safety/disclosures.yaml (194, in seven families) and everyday.yaml (179
 everyday sentences with alarming words), written before the grammar and never read by it, and
 held_out.yaml (53 + 50) and fresh.yaml (80 + 80, two rounds), written after it to see how it carries
-over to phrasings it was not tuned on (each was measured first, then the grammar's classes widened).
+over to phrasings it was not tuned on (each was measured first, then the grammar's classes widened);
+fresh2.yaml and fresh3.yaml (61 + 62, 61 + 60) written before reading the grammar, fresh4.yaml (60 + 60) and fresh5.yaml (50 + 100), fresh6.yaml (50 + 102), fresh7.yaml (86 + 118), fresh8.yaml (74 + 64), fresh9.yaml (63 + 161), fresh10.yaml (62 + 100), fresh11.yaml (61 + 60), fresh12.yaml (59 + 61), fresh13.yaml (16 + 58), fresh14.yaml (35 + 20) after
+it; their first-contact figures are in their headers.
 
 - text: the catalog's matcher and the engine mid-check-in: a disclosure must stop the check-in and
   name a resource; an everyday sentence must not stop it. Goal: >= 95% and no false alarm.
@@ -54,10 +56,12 @@ def sets(limit: int | None, seed: int = 5):
     main = (fronts.disclosures(), fronts.everyday())
     held = fronts.held_out()
     fresh = fronts.fresh()
+    later = {f"fresh set {name[len('fresh'):]}": fronts.later_set(name) for name in fronts.LATER_SETS}
+    groups = {"test set": main, "held-out set": held, "fresh rounds": fresh, **later}
     if limit:
         rng = random.Random(seed)
-        main, held, fresh = (tuple(rng.sample(s, min(limit, len(s))) for s in group) for group in (main, held, fresh))
-    return {"test set": main, "held-out set": held, "fresh rounds": fresh}
+        groups = {k: tuple(rng.sample(s, min(limit, len(s))) for s in group) for k, group in groups.items()}
+    return groups
 
 
 def run_text(data, show: bool) -> None:
@@ -134,7 +138,8 @@ def main(argv=None) -> int:
     parser.add_argument("--espeak-voices", type=int, default=4, help="how many espeak-ng voices take turns")
     parser.add_argument("--limit", type=int, default=None, help="at most N sentences of each kind per set")
     parser.add_argument("--stt", default="pocketsphinx")
-    parser.add_argument("--sets", default="test set,held-out set,fresh rounds", help="which sets, comma-separated")
+    parser.add_argument("--sets", default="test set,held-out set,fresh rounds,fresh set 2,fresh set 3,fresh set 4,fresh set 5,fresh set 6,fresh set 7,fresh set 8,fresh set 9,fresh set 10,fresh set 11,fresh set 12,fresh set 13,fresh set 14",
+                        help="which sets, comma-separated")
     parser.add_argument("--cache", default=str(ROOT / ".cache" / "bench-safety"))
     parser.add_argument("--show", action="store_true", help="list what was missed and what raised an alarm")
     args = parser.parse_args(argv)

@@ -328,7 +328,9 @@ class Catalog:
         fixed, score = self._fix_typos(said, cutoff)
         if fixed != said:
             found = self._matcher.match(fixed, live)
-            if found:
+            # never a disclosure by guesswork: "i want to diet" or "dive" is not "i want to die"; the
+            # detector above already reads a disclosure in the words people type
+            if found and not self.by_name[found.intent].detect:
                 return Match(found.intent, found.slots, round(score, 3), found.template)
         found = self._open_matcher.match(said, live)  # "start the juggling game": a name we do not know
         if found:

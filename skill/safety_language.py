@@ -75,6 +75,7 @@ class SafetyLanguage:
             self.sentences[family] = [str(t) for t in spec.get("sentences") or []]
             self.sample_counts[family] = int(spec.get("samples", 100))
         self.everyday = [str(t) for t in data.get("everyday") or []]
+        self.spelled = {str(k): str(v) for k, v in (data.get("spelled") or {}).items()}
         self.number_again = dict(data.get("number_again") or {})
         voice = data.get("voice") or {}
         for part in ("lead", "head", "tail", "grammar_lead", "grammar_tail"):  # rules <voice_lead> ...
@@ -110,7 +111,7 @@ class SafetyLanguage:
         return found.family if found else None
 
     def find(self, text: str) -> Found | None:
-        words = normalize(text).split()
+        words = [w for word in normalize(text).split() for w in self.spelled.get(word, word).split()]
         if not words:
             return None
         alone = self._alone.match(" ".join(_without_fillers(words)))
@@ -221,6 +222,8 @@ def _without_fillers(words: list[str]) -> list[str]:
     while start < end and words[start] in FILLERS:
         start += 1
     while end > start and words[end - 1] in FILLERS:
+        if words[end - 1] == "now" and end - 2 >= start and words[end - 2] == "right":
+            break  # "right now" is a time word the templates carry, not a filler ("he's outside the door right now")
         end -= 1
     return words[start:end] or words
 

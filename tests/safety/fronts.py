@@ -52,6 +52,16 @@ def fresh() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return [("fresh", t) for t in data["disclosures"]], [("fresh", t) for t in data["everyday"]]
 
 
+# Sets written by helpers before (2, 3) or after (4-14) reading the grammar, each measured first, then
+# the grammar's families generalized (tests/safety/fresh2.yaml ...; first contact in each header).
+LATER_SETS = ("fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14")
+
+
+def later_set(name: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    data = load_set(name)
+    return [(name, t) for t in data["disclosures"]], [(name, t) for t in data["everyday"]]
+
+
 def held_out() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     data = load_set("held_out")
     found = [("held_out", t) for t in data["disclosures"] + data.get("dressed_as_everyday", [])]

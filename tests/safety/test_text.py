@@ -32,7 +32,8 @@ def test_no_everyday_sentence_stops_a_check_in(text):
     assert alarms == []
 
 
-@pytest.mark.parametrize("written_after", [fronts.held_out, fronts.fresh])
+@pytest.mark.parametrize("written_after", [fronts.held_out, fronts.fresh] + [
+    (lambda name=name: fronts.later_set(name)) for name in fronts.LATER_SETS], ids=["held_out", "fresh", *fronts.LATER_SETS])
 def test_sets_written_after_the_grammar_meet_the_same_goals(text, written_after):
     found, talk = written_after()
     caught = sum(1 for _, s in found if text.say(s).stopped)
@@ -82,3 +83,11 @@ def test_alexa_samples_fit_alexa_and_belong_to_no_other_intent(text):
     assert {"i want to die", "he hits me", "i don't feel safe", "i need help"} <= set(samples)
     others = [s for s in samples if (m := text.catalog.match(s)) is not None and m.intent != "SafetyIntent"]
     assert others == []
+
+
+@pytest.mark.parametrize("sentence", ["I want to diet", "I want to dive", "I want to dine out", "I don't feel unsafe"])
+def test_a_typo_fix_never_makes_a_disclosure(text, sentence):
+    """The catalog reads unknown words as their nearest known word; for a disclosure that guess turned
+    'I want to diet' into 'I want to die'. Only the detector, which knows the words people use, decides."""
+    result = text.say(sentence)
+    assert not result.stopped and result.intent != "SafetyIntent", result
