@@ -24,6 +24,10 @@ class Recognizer:
     """Streaming command recognizer. Subclasses provide the decoder (`_compile`, `_begin`, `_feed`, `_end`)."""
 
     backend = "none"
+    # The safety pass (safety_pass.py), when attached: every utterance is also checked for a
+    # disclosure in a person's own words while SafetyIntent is live; its words never leave it.
+    safety = None
+    _safety_heard: dict | None = None
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, window: float = 0.45, dither: float = 6.0):
         self.commands = commands
@@ -130,8 +134,16 @@ class Recognizer:
         x += self._rng.normal(0.0, self._dither, x.shape).astype(np.float32)
         return np.clip(np.round(x), -32768, 32767).astype("<i2").tobytes()
 
+    def _hear_safety(self, pcm: bytes) -> None:
+        """For backends: run the safety pass on an utterance's audio (before `_end` returns)."""
+        live = self.safety is not None and "SafetyIntent" in self.live
+        self._safety_heard = self.safety.hear(pcm) if live else None
+
     def _finish(self) -> Result:
         text, confidence = self._end()
+        heard, self._safety_heard = self._safety_heard, None
+        if heard is not None:  # a disclosure outranks any command; no text: nothing said is handed on
+            return Result(None, "SafetyIntent", heard, 1.0)
         if not text:
             return NO_COMMAND
         found = self.commands.lookup(text, self.live)
