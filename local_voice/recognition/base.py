@@ -7,7 +7,8 @@ A backend provides the decoder: `_compile` (make a grammar live), `_begin`, `_fe
 
 Privacy: free speech is never transcribed. The recognizers only ever produce catalog
 phrasings (or garbage tokens, which are dropped at once); `Result.text` is None whenever
-no command was recognized. Nothing here logs what was said.
+no command was recognized. Nothing here logs what was said. The safety pass (safety_pass.py)
+decodes free words in memory only and hands back just SafetyIntent and its family (text None).
 """
 
 from __future__ import annotations

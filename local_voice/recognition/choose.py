@@ -29,8 +29,8 @@ def open_recognizer(stt: str | None = None, model: str | None = None, expect: li
 
 def with_safety_pass(recognizer: Recognizer) -> Recognizer:
     """The recognizer with the safety pass attached (safety_pass.py), unless CLOSER_SAFETY_PASS=0."""
-    from .safety_pass import SafetyPass, enabled
+    from .safety_pass import enabled, shared
 
     if enabled():
-        recognizer.safety = SafetyPass()
+        recognizer.safety = shared()
     return recognizer

@@ -27,7 +27,7 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
-VERSION = 3  # bump when the way the model is built changes (it is part of the cache key)
+VERSION = 4  # bump when the way the model is built changes (it is part of the cache key)
 GENERAL_WORDS = 6000  # the commonest general-English words kept as the everyday loop
 GENERAL_MASS = 0.30  # unigram probability shared by those words (by their own frequencies)
 FOREGROUND_SHARE = 0.6  # of the sentence weight: disclosure language; the rest is everyday language
@@ -65,7 +65,7 @@ def model_key() -> str:
     """The hash the compiled model is kept under."""
     digest = hashlib.sha256()
     digest.update(repr((VERSION, GENERAL_WORDS, GENERAL_MASS, FOREGROUND_SHARE, PER_TEMPLATE, BACKOFF)).encode())
-    for path in _sources():
+    for path in [Path(__file__), *_sources()]:  # this builder's own code too
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     dictionary = _model_dir() / "cmudict-en-us.dict"
@@ -221,10 +221,19 @@ def general_words(limit: int = GENERAL_WORDS) -> dict[str, float]:
 def build() -> tuple[str, str]:
     """(ARPA text, dictionary text) for the current data."""
     pronunciations = _read_dictionary()
+    fore, back = disclosure_sentences(), everyday_sentences()
+    for word in {w for s in fore + back for w in s} - set(pronunciations):
+        guess = guess_pronunciation(word, pronunciations)
+        if guess:
+            pronunciations[word] = [guess]
     said = lambda words: all(w in pronunciations for w in words)  # noqa: E731
-    fore = [s for s in disclosure_sentences() if said(s)]
-    back = [s for s in everyday_sentences() if said(s)]
+    fore, back = [s for s in fore if said(s)], [s for s in back if said(s)]
     general = {w: p for w, p in general_words().items() if w in pronunciations}
+    # a grammar word no drawn sentence happened to use is still in the vocabulary, as a rare word
+    rare = min(general.values(), default=1e-6)
+    for word in _grammar_words() - {w for s in fore for w in s}:
+        if word in pronunciations:
+            general.setdefault(word, rare)
     # weights in sentence units (they sum to the number of sentences), so Witten-Bell's counts of
     # words seen after a context compare with the context's own count
     n = len(fore) + len(back)
@@ -236,6 +245,55 @@ def build() -> tuple[str, str]:
         for n, pron in enumerate(pronunciations[word]):
             lines.append(f"{word} {pron}" if n == 0 else f"{word}({n + 1}) {pron}")
     return lm, "\n".join(lines) + "\n"
+
+
+def _grammar_words() -> set[str]:
+    from skill import safety_language as sl
+    from skill import templates as tpl
+
+    language = sl.load()
+    found: set[str] = set()
+    for family in sl.FAMILIES:
+        for template in (language.anywhere.get(family, []) + language.said_alone.get(family, [])
+                         + language.sentences.get(family, []) + language.near.get(family, [])):
+            found |= tpl.words(template, language.rules)
+    return found
+
+
+_VOICELESS = {"P", "T", "K", "F", "TH"}
+_SIBILANT = {"S", "Z", "SH", "ZH", "CH", "JH"}
+
+
+def guess_pronunciation(word: str, prons: dict[str, list[str]], depth: int = 0) -> str | None:
+    """A pronunciation for a word the dictionary lacks, from words it has: an -s, -'s, -ed or -ing
+    form ("coerces", "messaged", "manhandling") or a compound ("stepdad", "headbutted")."""
+    def known(w: str) -> str | None:
+        if w in prons:
+            return prons[w][0]
+        return guess_pronunciation(w, prons, depth + 1) if depth < 1 and len(w) > 2 else None
+
+    for suffix in ("'s", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            base = known(word[: -len(suffix)])
+            if base:
+                last = base.split()[-1]
+                return base + (" IH Z" if last in _SIBILANT else " S" if last in _VOICELESS else " Z")
+    if word.endswith("ed"):
+        for stem in (word[:-2], word[:-1], word[:-3] if word[-3:-2] == word[-4:-3] else None):
+            base = known(stem) if stem else None
+            if base:
+                last = base.split()[-1]
+                return base + (" IH D" if last in ("T", "D") else " T" if last in _VOICELESS | {"SH", "CH"} else " D")
+    if word.endswith("ing"):
+        for stem in (word[:-3], word[:-3] + "e", word[:-4] if word[-4:-3] == word[-5:-4] else None):
+            base = known(stem) if stem else None
+            if base:
+                return base + " IH NG"
+    for cut in range(3, len(word) - 2):
+        a, b = prons.get(word[:cut]), known(word[cut:]) if depth == 0 else prons.get(word[cut:], [None])[0]
+        if a and b:
+            return f"{a[0]} {b}"
+    return None
 
 
 def _read_dictionary() -> dict[str, list[str]]:

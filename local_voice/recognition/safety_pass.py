@@ -17,6 +17,7 @@ written to disk or returned. What comes out is the intent's slots ({"family": ..
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -77,6 +78,13 @@ class SafetyPass:
         found = self.matcher(words) if words else None
         del words  # the hypothesis goes no further than this line
         return found
+
+
+@functools.lru_cache(maxsize=1)
+def shared() -> SafetyPass:
+    """One safety pass per process (its decoder is locked per utterance): recognizers opened one
+    after another, as the voice loop and the tests do, share its model instead of loading it again."""
+    return SafetyPass()
 
 
 def _catalog_matcher():
