@@ -6,9 +6,9 @@ small decoder whose language model (compiled in `safety_model.py`, cached by the
 knows the disclosure grammar and, so that ordinary talk decodes to ordinary words, everyday
 language. Its word hypothesis then goes through the SAME text matcher the text front end uses
 (`Catalog.match`, whose disclosure detector is skill/safety_language.py); only a match that is
-SafetyIntent counts. Like the command recognizer's two searches, two decodes must agree: the
-audio as it is and the audio with its frequencies scaled a little (speaker normalisation) must
-both be heard as a disclosure, so one lucky word cannot stop a check-in over dinner.
+SafetyIntent counts. Like the command recognizer's two searches, decodes must agree: the audio as
+it is, and then two of four copies with its frequencies scaled a little (speaker normalisation),
+must be heard as a disclosure, so one lucky word cannot stop a check-in over dinner.
 
 Privacy: this is the one place where free speech is decoded into words, and they never leave
 it. The hypothesis lives in memory for the length of one call: it is never logged, stored,
@@ -30,8 +30,14 @@ INTENT = "SafetyIntent"
 class SafetyPass:
     """A second decoder over an utterance's audio that answers only: a disclosure (its family), or not."""
 
-    # The second decode only runs when the first heard a disclosure, so table talk costs one decode.
-    check_warps = (0.94, 1.06)
+    # Agreement: the audio as it is must be heard as a disclosure, and then at least `agree_needed`
+    # of these frequency-scaled copies too (speaker normalisation by resampling, as the command
+    # check does). Measured on 40 disclosures and 40 table-talk sentences from tests/safety in
+    # espeak-ng en-us and Piper (bench/safety.py): requiring one warp of two let 2 table-talk
+    # sentences through in espeak's voice, two of four let 1 through at the same recall (22/40
+    # espeak, 39/40 Piper). Table talk whose first decode holds no disclosure costs one decode.
+    check_warps = (0.94, 1.06, 0.90, 1.10)
+    agree_needed = 2
 
     def __init__(self, folder: Path | None = None, matcher=None, hmm: str | None = None, agree: bool = True):
         try:
@@ -61,10 +67,14 @@ class SafetyPass:
                 return found
             from .sphinx import warp
 
+            agreed, left = 0, len(self.check_warps)
             for factor in self.check_warps:
-                again = self._check(warp(pcm, factor))
-                if again is not None:
+                agreed += self._check(warp(pcm, factor)) is not None
+                left -= 1
+                if agreed >= self.agree_needed:
                     return found
+                if agreed + left < self.agree_needed:
+                    break
             return None
 
     def _check(self, pcm: bytes) -> dict | None:
