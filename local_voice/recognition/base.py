@@ -89,6 +89,7 @@ class Recognizer:
         """Forget any partial utterance and queued results (e.g. after the companion spoke)."""
         if self._in_utt:
             self._end()
+        self._safety_heard = None  # a disclosure in a forgotten utterance is not handed on later
         self._in_utt = False
         self._results.clear()
         self._segmenter = self._new_segmenter()
