@@ -164,6 +164,24 @@ class _Walker:
         return out
 
 
+# The grammar's precision rules, as everyday language: "you" is never the one who hurts (partners say
+# "you scared me" to each other) and a thing never is ("it frightens me"). Each disclosure drawn with
+# a pronoun for its subject is also kept with "you" or "it" there, as table talk, so the model has
+# no reason to prefer "he scared me" over "you scared me": only the sound decides.
+_NOT_A_PERSON = {"he": ("you", "it"), "she": ("you", "it"), "they": ("you", "it"), "he's": ("you're", "it's"),
+                 "she's": ("you're", "it's"), "they're": ("you're", "it's"), "he'll": ("you'll", "it'll"),
+                 "she'll": ("you'll", "it'll"), "he'd": ("you'd", "it'd"), "she'd": ("you'd", "it'd")}
+
+
+def not_a_disclosure(disclosures: list[list[str]]) -> list[list[str]]:
+    out = []
+    for k, words in enumerate(disclosures):
+        swaps = _NOT_A_PERSON.get(words[0]) if words else None
+        if swaps:
+            out.append([swaps[k % 2], *words[1:]])
+    return out
+
+
 def everyday_sentences() -> list[list[str]]:
     """Table talk: the grammar's everyday templates, the commands and the companion's questions."""
     import yaml
@@ -226,6 +244,7 @@ def build() -> tuple[str, str]:
         guess = guess_pronunciation(word, pronunciations)
         if guess:
             pronunciations[word] = [guess]
+    back += not_a_disclosure(fore)
     said = lambda words: all(w in pronunciations for w in words)  # noqa: E731
     fore, back = [s for s in fore if said(s)], [s for s in back if said(s)]
     general = {w: p for w, p in general_words().items() if w in pronunciations}
