@@ -7,7 +7,7 @@ knows the disclosure grammar and, so that ordinary talk decodes to ordinary word
 language. Its word hypothesis then goes through the SAME text matcher the text front end uses
 (`Catalog.match`, whose disclosure detector is skill/safety_language.py); only a match that is
 SafetyIntent counts. Like the command recognizer's two searches, decodes must agree: the audio as
-it is, and then three of four copies with its frequencies scaled a little (speaker normalisation),
+it is, and then two of four copies with its frequencies scaled a little (speaker normalisation),
 must be heard as a disclosure, so one lucky word cannot stop a check-in over dinner.
 
 Privacy: this is the one place where free speech is decoded into words, and they never leave
@@ -32,14 +32,13 @@ class SafetyPass:
 
     # Agreement: the audio as it is must be heard as a disclosure, and then at least `agree_needed`
     # of these frequency-scaled copies too (speaker normalisation by resampling, as the command
-    # check does). Measured on 40 disclosures and 40 table-talk sentences from tests/safety in
-    # espeak-ng en-us and Piper: requiring one warp of two let 2 table-talk sentences through in
-    # espeak's voice, two of four let 1 through (recall 22/40 espeak, 39/40 Piper), three of four
-    # none (13/40 espeak, 38/40 Piper); "she beat me at chess" in espeak still came through with two
-    # in a test run. A false alarm stops a couple's evening, so three. Table talk whose first decode
-    # holds no disclosure costs one decode.
+    # check does). Measured with bench/safety.py on the test set: one warp of two let 2 of 40 espeak
+    # en-us table-talk sentences through; two of four 1 of 40 (Piper 54/60 heard, 0/60 false alarms);
+    # three of four cost Piper 8 of 60 disclosures (46/60) and still let "yes that sounds right to
+    # me" through as "... raped me", so two. Table talk whose first decode holds no disclosure costs
+    # one decode.
     check_warps = (0.94, 1.06, 0.90, 1.10)
-    agree_needed = 3
+    agree_needed = 2
 
     def __init__(self, folder: Path | None = None, matcher=None, hmm: str | None = None, agree: bool = True):
         try:
