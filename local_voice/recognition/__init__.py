@@ -5,6 +5,8 @@
 - `base`: the streaming recognizer interface
 - `grammar`, `lexicon`: compiling grammars and pronunciations (no decoding)
 - `sphinx`, `vosk`: one backend per module; `choose`: which one to open
+- `safety_model`, `safety_pass`: the safety pass, a second decode of every utterance that hears
+  disclosures in people's own words (compiled model cached on disk; only the intent comes out)
 """
 
 from .base import Recognizer

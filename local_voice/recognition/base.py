@@ -7,7 +7,8 @@ A backend provides the decoder: `_compile` (make a grammar live), `_begin`, `_fe
 
 Privacy: free speech is never transcribed. The recognizers only ever produce catalog
 phrasings (or garbage tokens, which are dropped at once); `Result.text` is None whenever
-no command was recognized. Nothing here logs what was said.
+no command was recognized. Nothing here logs what was said. The safety pass (safety_pass.py)
+decodes free words in memory only and hands back just SafetyIntent and its family (text None).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ class Recognizer:
     """Streaming command recognizer. Subclasses provide the decoder (`_compile`, `_begin`, `_feed`, `_end`)."""
 
     backend = "none"
+    # The safety pass (safety_pass.py), when attached: every utterance is also checked for a
+    # disclosure in a person's own words while SafetyIntent is live; its words never leave it.
+    safety = None
+    _safety_heard: dict | None = None
 
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, window: float = 0.45, dither: float = 6.0):
         self.commands = commands
@@ -84,6 +89,7 @@ class Recognizer:
         """Forget any partial utterance and queued results (e.g. after the companion spoke)."""
         if self._in_utt:
             self._end()
+        self._safety_heard = None  # a disclosure in a forgotten utterance is not handed on later
         self._in_utt = False
         self._results.clear()
         self._segmenter = self._new_segmenter()
@@ -130,8 +136,16 @@ class Recognizer:
         x += self._rng.normal(0.0, self._dither, x.shape).astype(np.float32)
         return np.clip(np.round(x), -32768, 32767).astype("<i2").tobytes()
 
+    def _hear_safety(self, pcm: bytes) -> None:
+        """For backends: run the safety pass on an utterance's audio (before `_end` returns)."""
+        live = self.safety is not None and "SafetyIntent" in self.live
+        self._safety_heard = self.safety.hear(pcm) if live else None
+
     def _finish(self) -> Result:
         text, confidence = self._end()
+        heard, self._safety_heard = self._safety_heard, None
+        if heard is not None:  # a disclosure outranks any command; no text: nothing said is handed on
+            return Result(None, "SafetyIntent", heard, 1.0)
         if not text:
             return NO_COMMAND
         found = self.commands.lookup(text, self.live)

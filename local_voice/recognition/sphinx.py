@@ -185,6 +185,7 @@ class PocketsphinxRecognizer(Recognizer):
         if self._too_long:  # nothing was kept; the next utterance's _begin starts afresh
             return None, 0.0
         audio, self._utt = self._trim(b"".join(self._utt)), []
+        self._hear_safety(audio)  # the safety pass (safety_pass.py), when one is attached
         hyp = self._decode(self._search, audio)
         text = " ".join(w for w in (hyp.hypstr.split() if hyp else []) if not w.startswith("<"))
         if not text:
