@@ -15,6 +15,10 @@ RATE = 16000
 NAMES_PATH = Path(__file__).resolve().parent.parent / "names.txt"
 FIRST_NAME = "AMAZON.FirstName"
 SLOT = re.compile(r"\{(\w+)\}")
+# A slot type with more values than this (spoken times: 435) stays out of the phrase grammar: the
+# grammar compiler copies a slot rule at every use, and the menu's reminder phrases alone took
+# ~120 MB and 15 s to build. The language model hears those phrasings by itself.
+GRAMMAR_SLOT_LIMIT = 200
 INTENT_WEIGHT = 20.0  # an intent's share of the command language model's training text
 _EXPAND_LIMIT = 400  # expand a slot phrase into plain phrases only up to this many
 
@@ -135,6 +139,11 @@ class CommandSet:
                           self.always if always is None else always, self.not_over_talk,
                           self.templates if templates is None else templates, self.known, self.lm_phrases, self.compact)
 
+    def grammar_items(self, name: str) -> list[Phrase]:
+        """The phrases of an intent the phrase grammar holds (none with a slot of too many values)."""
+        return [p for p in self.phrases.get(name, [])
+                if all(len(self.slot_values(p, s)) <= GRAMMAR_SLOT_LIMIT for s in p.slot_names)]
+
     def lm_items(self, name: str) -> list[Phrase]:
         """The language model's training phrases of an intent (its phrase list when it has no covering sentences)."""
         return self.lm_phrases.get(name) or self.phrases.get(name, [])
@@ -209,11 +218,12 @@ class CommandSet:
             return (found.intent, dict(found.slots)) if found else None
         return self.phrase_lookup(said, live)
 
-    def phrase_lookup(self, text: str, live: list[str]) -> tuple[str, dict] | None:
-        """The intent and slots of a sentence that is exactly one of the live phrase lists' phrases."""
+    def phrase_lookup(self, text: str, live: list[str], grammar_only: bool = False) -> tuple[str, dict] | None:
+        """The intent and slots of a sentence that is exactly one of the live phrase lists' phrases
+        (with `grammar_only`, one the phrase grammar holds)."""
         said = " ".join(text.split())
         for name in live:
-            for phrase in self.phrases.get(name, []):
+            for phrase in self.grammar_items(name) if grammar_only else self.phrases.get(name, []):
                 found = self._match(phrase, said)
                 if found is not None:
                     return name, found

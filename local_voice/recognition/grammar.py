@@ -40,7 +40,7 @@ def jsgf(commands: CommandSet, live: list[str]) -> str:
         return template_jsgf(commands, live)
     rules, seqs, used_types = [], [], {}
     for name in live:
-        for phrase in commands.phrases.get(name, []):
+        for phrase in commands.grammar_items(name):
             words = []
             for w in phrase.words:
                 m = SLOT.fullmatch(w)

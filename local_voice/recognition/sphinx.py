@@ -211,7 +211,7 @@ class PocketsphinxRecognizer(Recognizer):
             else self.commands.lookup(said, self.live)
         placed = found is not None and self._unplaced_speech(audio, self.decoder.seg()) <= self.max_unplaced
         heard.clear()
-        if placed and self.commands.phrase_lookup(said, self.live) is None:
+        if placed and self.commands.phrase_lookup(said, self.live, grammar_only=True) is None:
             return said, 1.0
         hyp = self._decode(self._search, audio)
         text = " ".join(w for w in (hyp.hypstr.split() if hyp else []) if not w.startswith("<"))
