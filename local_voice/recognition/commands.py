@@ -144,15 +144,6 @@ class CommandSet:
         return [p for p in self.phrases.get(name, [])
                 if all(len(self.slot_values(p, s)) <= GRAMMAR_SLOT_LIMIT for s in p.slot_names)]
 
-    def without_skip_words(self, text: str) -> str:
-        """The sentence with the catalog's skip words taken out ("yes now" -> "yes")."""
-        said = f" {' '.join(text.split())} "
-        skips = self.templates.skip_words if self.templates is not None else ()
-        for skip in sorted(skips, key=len, reverse=True):
-            while f" {skip} " in said:
-                said = said.replace(f" {skip} ", " ")
-        return " ".join(said.split())
-
     def lm_items(self, name: str) -> list[Phrase]:
         """The language model's training phrases of an intent (its phrase list when it has no covering sentences)."""
         return self.lm_phrases.get(name) or self.phrases.get(name, [])
