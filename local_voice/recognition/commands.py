@@ -15,8 +15,12 @@ RATE = 16000
 NAMES_PATH = Path(__file__).resolve().parent.parent / "names.txt"
 FIRST_NAME = "AMAZON.FirstName"
 SLOT = re.compile(r"\{(\w+)\}")
+# A slot type with more values than this (spoken times: 435) stays out of the phrase grammar: the
+# grammar compiler copies a slot rule at every use, and the menu's reminder phrases alone took
+# ~120 MB and 15 s to build. The language model hears those phrasings by itself.
+GRAMMAR_SLOT_LIMIT = 200
+INTENT_WEIGHT = 20.0  # an intent's share of the command language model's training text
 _EXPAND_LIMIT = 400  # expand a slot phrase into plain phrases only up to this many
-SPREAD = 40  # sentences per template for the check language model and Vosk (a fair spread, not all)
 
 
 class RecognizerError(Exception):
@@ -56,6 +60,7 @@ class Phrase:
     intent: str
     words: tuple[str, ...]
     slots: dict  # slot name -> value type
+    weight: float = 1.0  # its share of the command language model's training text
 
     @property
     def slot_names(self) -> list[str]:
@@ -79,54 +84,69 @@ class Templates:
 class CommandSet:
     """The phrasings a recognizer may hear, per intent, with slot values; built from the catalog.
 
-    With `templates` (from the catalog) the grammar is compiled from the templates themselves
-    and `lookup` matches with the catalog's template matcher (skip words allowed); `phrases`
-    then holds a spread of each template's sentences, for the check language model and Vosk."""
+    - `phrases`: short plain lists per intent (the catalog's simplest forms): the JSGF grammar
+      and Vosk's phrase list.
+    - `lm_phrases`: sentences that cover every word pair the templates allow (see `covering`):
+      the training text of the command language model, which hears people's own phrasings.
+    - `templates`: the catalog's templates; `lookup` matches with its template matcher (skip
+      words allowed), so anything the language model hears is read exactly as the text matcher
+      reads it.
+    - `compact`: compile the JSGF grammar from the templates whole (`template_grammar`) instead of
+      the phrase lists (off by default: decoding it was about ten times slower)."""
 
     def __init__(self, phrases: dict[str, list[Phrase]], values: dict[str, list[str]], always: list[str] | None = None,
-                 not_over_talk: list[str] | None = None, templates: Templates | None = None, known=None):
+                 not_over_talk: list[str] | None = None, templates: Templates | None = None, known=None,
+                 lm_phrases: dict[str, list[Phrase]] | None = None, compact: bool = False):
         self.phrases = phrases
         self.values = values
         self.always = list(always or [])
         self.not_over_talk = list(not_over_talk or [])  # left out while the partners talk (catalog over_talk: false)
         self.templates = templates
         self.known = known  # word -> bool: words the model can say (None: all)
+        self.lm_phrases = dict(lm_phrases or {})
+        self.compact = compact
         self._matchers: dict[tuple, object] = {}
 
     @classmethod
     def from_catalog(cls, catalog, first_names: list[str] | None = None, templates: bool | None = None) -> CommandSet:
-        """The catalog's phrasings: its short phrase lists (default), or with `templates` (or
-        CLOSER_TEMPLATE_GRAMMAR=1) its templates compiled whole. The template grammar is compact to
-        build but, measured on this loaded machine, decoded about ten times slower (bench/voice_latency.py
-        median 4.0 s against 0.4 s) and peaked at 264 MB, so it is not the default yet."""
+        """The catalog's phrasings: short phrase lists for the grammar, covering sentences of its
+        templates for the language model, the templates for matching. With `templates` (or
+        CLOSER_TEMPLATE_GRAMMAR=1) the grammar is compiled from the templates whole: measured on
+        this loaded machine it decoded about ten times slower (bench/voice_latency.py median 4.0 s
+        against 0.4 s) and peaked at 264 MB, so it is not the default."""
         import os
 
-        if templates is None:
-            templates = os.environ.get("CLOSER_TEMPLATE_GRAMMAR") == "1"
+        compact = os.environ.get("CLOSER_TEMPLATE_GRAMMAR") == "1" if templates is None else bool(templates)
         values = {k: list(v) for k, v in catalog.slot_values.items()}
         values[FIRST_NAME] = list(first_names if first_names is not None else load_first_names())
-        if not templates or not hasattr(catalog, "templates_for"):  # the catalog's plain phrase lists
-            phrases = {i.name: [Phrase(i.name, tuple(p.split()), dict(i.slots)) for p in i.phrases]
-                       for i in catalog.intents if i.phrases}
+        phrases = {i.name: [Phrase(i.name, tuple(p.split()), dict(i.slots)) for p in i.phrases]
+                   for i in catalog.intents if i.phrases}
+        if not hasattr(catalog, "templates_for"):  # a catalog of plain phrase lists
             return cls(phrases, values, catalog.always_live, catalog.not_over_talk)
-        from skill import templates as tpl
-
         by_intent, types = {}, {}
         for name in catalog.grammar_intents():
             spec = catalog.templates_for(name)
             by_intent[name], types[name] = tuple(spec.templates), dict(spec.slot_types)
         grammar = Templates(by_intent, dict(catalog.rules), tuple(catalog.skip_words), types)
-        phrases = {name: [Phrase(name, tuple(text.split()), types[name])
-                          for t in items for text in tpl.spread(t, SPREAD, grammar.rules)]
-                   for name, items in by_intent.items()}
-        return cls(phrases, values, catalog.always_live, catalog.not_over_talk, grammar)
+        covering = {name: _covering(name, items, grammar.rules, types[name]) for name, items in by_intent.items()}
+        return cls(covering if compact else phrases, values, catalog.always_live, catalog.not_over_talk, grammar,
+                   lm_phrases=covering, compact=compact)
 
     def derive(self, phrases: dict[str, list[Phrase]] | None = None, always: list[str] | None = None,
                templates: Templates | None = None) -> CommandSet:
         """A copy with other phrases, always-live intents or templates (slot values and the rest kept)."""
         return CommandSet(self.phrases if phrases is None else phrases, self.values,
                           self.always if always is None else always, self.not_over_talk,
-                          self.templates if templates is None else templates, self.known)
+                          self.templates if templates is None else templates, self.known, self.lm_phrases, self.compact)
+
+    def grammar_items(self, name: str) -> list[Phrase]:
+        """The phrases of an intent the phrase grammar holds (none with a slot of too many values)."""
+        return [p for p in self.phrases.get(name, [])
+                if all(len(self.slot_values(p, s)) <= GRAMMAR_SLOT_LIMIT for s in p.slot_names)]
+
+    def lm_items(self, name: str) -> list[Phrase]:
+        """The language model's training phrases of an intent (its phrase list when it has no covering sentences)."""
+        return self.lm_phrases.get(name) or self.phrases.get(name, [])
 
     def vocabulary(self) -> set[str]:
         """Every word of every phrasing (templates, rules and skip words included), slot values aside."""
@@ -160,12 +180,13 @@ class CommandSet:
     def restrict(self, keep_word) -> CommandSet:
         """A copy without the phrases and slot values the model cannot say (keep_word(word) is False)."""
         values = {k: [v for v in vals if all(keep_word(w) for w in v.split())] for k, vals in self.values.items()}
-        phrases = {}
-        for name, items in self.phrases.items():
-            ok = [p for p in items if all(SLOT.fullmatch(w) or keep_word(w) for w in p.words)]
-            if ok:
-                phrases[name] = ok
-        return CommandSet(phrases, values, self.always, self.not_over_talk, self.templates, keep_word)
+        def sayable(table: dict) -> dict:
+            kept = {name: [p for p in items if all(SLOT.fullmatch(w) or keep_word(w) for w in p.words)]
+                    for name, items in table.items()}
+            return {name: items for name, items in kept.items() if items}
+
+        return CommandSet(sayable(self.phrases), values, self.always, self.not_over_talk, self.templates, keep_word,
+                          sayable(self.lm_phrases), self.compact)
 
     def slot_values(self, phrase: Phrase, slot: str) -> list[str]:
         return self.values.get(phrase.slots.get(slot, ""), [])
@@ -189,13 +210,20 @@ class CommandSet:
         return out
 
     def lookup(self, text: str, live: list[str]) -> tuple[str, dict] | None:
-        """The intent and slots of an exactly recognized phrase, if it is live."""
+        """The intent and slots of a recognized sentence, if it is a live command (templates and
+        skip words when there are templates, else the exact phrase lists)."""
         said = " ".join(text.split())
         if self.templates is not None:
             found = self._matcher(live).match(said)
             return (found.intent, dict(found.slots)) if found else None
+        return self.phrase_lookup(said, live)
+
+    def phrase_lookup(self, text: str, live: list[str], grammar_only: bool = False) -> tuple[str, dict] | None:
+        """The intent and slots of a sentence that is exactly one of the live phrase lists' phrases
+        (with `grammar_only`, one the phrase grammar holds)."""
+        said = " ".join(text.split())
         for name in live:
-            for phrase in self.phrases.get(name, []):
+            for phrase in self.grammar_items(name) if grammar_only else self.phrases.get(name, []):
                 found = self._match(phrase, said)
                 if found is not None:
                     return name, found
@@ -231,6 +259,18 @@ class CommandSet:
                 return None
         return slots
 
+
+
+def _covering(intent: str, templates: tuple, rules: dict, slot_types: dict) -> list[Phrase]:
+    """An intent's covering sentences (every word pair its templates allow). Every intent weighs
+    the same in the command language model (INTENT_WEIGHT, shared by its sentences), so an intent
+    with thousands of forms does not drown the one-word commands."""
+    from .covering import covering_sentences
+
+    seen: set = set()
+    sentences = [words for t in templates for words in covering_sentences(t, rules, seen)]
+    weight = INTENT_WEIGHT / max(1, len(sentences))
+    return [Phrase(intent, words, slot_types, weight) for words in sentences]
 
 
 def exercise_names(root: Path | None = None) -> list[str]:

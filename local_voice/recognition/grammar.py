@@ -34,13 +34,13 @@ def _factor(seqs: list[tuple[str, ...]]) -> str:
 
 def jsgf(commands: CommandSet, live: list[str]) -> str:
     """A JSGF grammar of every live phrasing, slots as shared rules of their values."""
-    if commands.templates is not None:
+    if commands.compact and commands.templates is not None:
         from .template_grammar import template_jsgf
 
         return template_jsgf(commands, live)
     rules, seqs, used_types = [], [], {}
     for name in live:
-        for phrase in commands.phrases.get(name, []):
+        for phrase in commands.grammar_items(name):
             words = []
             for w in phrase.words:
                 m = SLOT.fullmatch(w)
@@ -102,10 +102,10 @@ def sentences_for(commands: CommandSet, live: list[str]) -> list[tuple[list[str]
     """
     out: list[tuple[list[str], float]] = []
     for name in live:
-        for phrase in commands.phrases.get(name, []):
+        for phrase in commands.lm_items(name):
             expanded = commands.expansions(phrase)
             if expanded is not None:
-                out.extend((text.split(), 1.0 / len(expanded)) for text, _ in expanded)
+                out.extend((text.split(), phrase.weight / len(expanded)) for text, _ in expanded)
                 continue
             filled: list[list[str]] = []
             for slot in phrase.slot_names:
@@ -119,7 +119,7 @@ def sentences_for(commands: CommandSet, live: list[str]) -> list[tuple[list[str]
                             vals = commands.slot_values(phrase, m.group(1))
                             words.extend((value if m.group(1) == slot else vals[0]).split())
                     filled.append(words)
-            out.extend((words, 1.0 / len(filled)) for words in filled)
+            out.extend((words, phrase.weight / len(filled)) for words in filled)
     return out
 
 
@@ -132,15 +132,19 @@ def arpa(sentences: list[tuple[list[str], float]], extra_unigrams: list[str] = (
 
 
 
-    follow = [defaultdict(lambda: defaultdict(float)) for _ in range(3)]  # order -> context -> word -> count
+    merged: dict[tuple, float] = defaultdict(float)  # slot fillings repeat many sentences: count each once
     for words, weight in sentences:
-        seq = ["<s>"] + list(words) + ["</s>"]
-        for n in range(3):
-            for i in range(max(0, 1 - n) if n == 0 else 0, len(seq) - n):
-                gram = tuple(seq[i : i + n + 1])
-                if gram == ("<s>",):
-                    continue
-                follow[n][gram[:-1]][gram[-1]] += weight
+        merged[tuple(words)] += weight
+    follow = [defaultdict(lambda: defaultdict(float)) for _ in range(3)]  # order -> context -> word -> count
+    uni_counts, bi_counts, tri_counts = follow[0][()], follow[1], follow[2]
+    for words, weight in merged.items():
+        seq = ("<s>",) + words + ("</s>",)
+        for w in seq[1:]:
+            uni_counts[w] += weight
+        for a, b in zip(seq, seq[1:]):
+            bi_counts[(a,)][b] += weight
+        for a, b, c in zip(seq, seq[1:], seq[2:]):
+            tri_counts[(a, b)][c] += weight
     unigram_counts = follow[0][()]
     words_seen = sorted(unigram_counts)
     vocab = words_seen + [w for w in extra_unigrams if w not in unigram_counts]

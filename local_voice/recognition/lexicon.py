@@ -49,11 +49,13 @@ def command_dictionary(commands: CommandSet, full: str | Path, garbage: bool = T
     missing from the full dictionary are added when they are plurals or compounds of known
     words; British variants are added for command words (see `british_variant`)."""
     words = _command_words(commands) | {w for vals in commands.values.values() for v in vals for w in v.split()}
-    prons = _read(full, words)
+    # One pass over the big dictionary: the words and every piece a missing word could be made of.
+    parts = {w[:-1] for w in words} | {w[:cut] for w in words for cut in range(2, len(w) - 1)} \
+        | {w[cut:] for w in words for cut in range(2, len(w) - 1)}
+    everything = _read(full, words | parts)
+    prons = {w: p for w, p in everything.items() if w in words}
     missing = sorted(words - set(prons))
-    parts = {w[:-1] for w in missing} | {w[:cut] for w in missing for cut in range(2, len(w) - 1)} \
-        | {w[cut:] for w in missing for cut in range(2, len(w) - 1)}
-    known_parts = _read(full, parts)
+    known_parts = everything
     first = lambda w: (known_parts.get(w) or [None])[0]  # noqa: E731
     for word in missing:
         if word.endswith("s") and first(word[:-1]):
