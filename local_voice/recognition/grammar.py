@@ -60,20 +60,32 @@ def jsgf(commands: CommandSet, live: list[str]) -> str:
             raise RecognizerError(f"no values for slot type {slot_type}")
         rules.append(f"<{rule}> = {_factor([tuple(v.split()) for v in values])};")
     # The JSGF compiler copies a slot rule at every place it is used (a first-name slot is
-    # ~150 words with their own search trees), so phrases that end the same way from their
-    # first slot on share ONE copy of that ending: "( our names are | we are | ... )
-    # <names> and <names>" instead of six copies of the names. About halves the memory.
-    plain, tails = [], {}
+    # ~150 words with their own search trees), so phrases with the same slots in the same order
+    # share ONE copy of each: "( our names are | i'm | ... ) <names> ( and | and he's | ... )
+    # <names>" instead of a copy per phrasing. This also lets the parts mix ("my name is sam and
+    # he's called alex"); the catalog's matcher still decides what such a sentence means.
+    plain, shapes = [], {}
     for seq in seqs:
-        cut = next((i for i, w in enumerate(seq) if w.startswith("<")), None)
-        if cut is None:
+        cuts = [i for i, w in enumerate(seq) if w.startswith("<")]
+        if not cuts:
             plain.append(seq)
-        else:
-            tails.setdefault(seq[cut:], []).append(seq[:cut])
+            continue
+        bounds = [-1] + cuts + [len(seq)]
+        parts = [seq[bounds[k] + 1:bounds[k + 1]] for k in range(len(bounds) - 1)]
+        shape = tuple(seq[i] for i in cuts)
+        slots = shapes.setdefault(shape, [[] for _ in parts])
+        for k, part in enumerate(parts):
+            slots[k].append(part)
     alts = [_factor(plain)] if plain else []
-    for tail, heads in tails.items():
-        lead = _factor(heads)
-        alts.append(f"( {lead} ) {' '.join(tail)}" if lead else " ".join(tail))
+    for shape, parts in shapes.items():
+        pieces = []
+        for k, part in enumerate(parts):
+            text = _factor(list(dict.fromkeys(part)))
+            if text:
+                pieces.append(f"( {text} )")
+            if k < len(shape):
+                pieces.append(shape[k])
+        alts.append(" ".join(pieces))
     body = alts[0] if len(alts) == 1 else "( " + " | ".join(alts) + " )"
     head = ["#JSGF V1.0;", "grammar closer;", f"public <command> = {body};"]
     return "\n".join(head + rules) + "\n"
