@@ -39,6 +39,7 @@ class Watched:
     killed: bool = False
     stderr: str = ""
     wall: float = 0.0
+    cpu: float = 0.0  # seconds of CPU the process used (user + system): the figure a loaded machine cannot inflate
 
 
 def _status(pid: int) -> dict[str, float]:
@@ -50,6 +51,14 @@ def _status(pid: int) -> dict[str, float]:
     except OSError:
         pass
     return out
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _position(pid: int, wav: Path) -> float | None:
@@ -93,6 +102,9 @@ def run(wav: Path, db: Path, env: dict, extra: list[str] | None = None, kill_whe
     reader.start()
     while proc.poll() is None:
         status = _status(proc.pid)
+        cpu = _cpu_seconds(proc.pid)
+        if cpu is not None:
+            watched.cpu = max(watched.cpu, cpu)
         if "VmHWM" in status:
             watched.peak_mb = max(watched.peak_mb, status["VmHWM"])
             position = _position(proc.pid, wav)

@@ -139,8 +139,11 @@ def main() -> int:
           f"restart resumed the session: {'yes' if resumed_ok else 'no'} ({resumed and resumed.get('mode')}); "
           f"history after: {after['history']} (kept: {'yes' if after['history'] >= kept['history'] else 'NO'})")
     ratio = wall / 60.0 / GOALS["wall_minutes"]
+    cpu = first.cpu + second.cpu
     print(f"wall: {wall / 60:.1f} min for {args.hours} h (building {built:.0f} s, loop {first.wall + second.wall:.0f} s); "
-          f"goal < {GOALS['wall_minutes']:.0f} min, ratio {ratio:.2f}")
+          f"goal < {GOALS['wall_minutes']:.0f} min, ratio {ratio:.2f}; the loop's own CPU time {cpu:.0f} s "
+          f"({cpu / 60 / GOALS['wall_minutes']:.2f} of the goal: what an unloaded core would need), load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if first.stderr.strip() or second.stderr.strip():
         tail = (first.stderr + second.stderr).strip().splitlines()[-5:]
         print("stderr (last lines):\n  " + "\n  ".join(tail))
