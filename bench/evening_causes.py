@@ -3,6 +3,8 @@
     PYTHONPATH=. .venv/bin/python bench/evening_causes.py DIR      (DIR from bench/kitchen_evening.py --keep DIR)
 
 Every missed command and every reply to table talk or noise is put down to one cause:
+- cascade: an earlier miss left the loop at a step where this command means nothing (shown:
+  how the clip alone is heard with every command live);
 - recording: the command began while the reply before it was still playing (the microphone is
   closed then; a couple would have waited);
 - loop, timing: it began under a reprompt or a cue the loop chose to say just then;
@@ -49,13 +51,17 @@ class Decoder:
         self.listener = VL.Listener("pocketsphinx", None, None)
         self.recording = Recording(str(wav))
 
-    def __call__(self, start: float, end: float, step: dict | None):
+    def live(self, step: dict | None) -> list[str]:
+        """The intents the loop listened for after this reply (every command when `step` is None)."""
         from local_voice.voice_loop import _Usual
 
         if step is None:
-            step = {"expect": [], "listen": "command", "mode": "menu"}
+            return [n for n in self.listener.all_intents]
         usual = _Usual(step.get("expect") or [], step.get("listen") or "command", step.get("mode"))
-        self.listener.recognizer.set_expect(self.listener.live_for(usual))
+        return self.listener.live_for(usual)
+
+    def __call__(self, start: float, end: float, step: dict | None):
+        self.listener.recognizer.set_expect(self.live(step))
         start = max(0.0, start - MARGIN)
         pcm = self.recording.read(start, int((end + MARGIN - start) * 16000))
         return self.listener.recognize(pcm)
@@ -90,6 +96,11 @@ def main() -> int:
             note("loop, timing", f"{what}: said under a {covering['kind']} the loop began at {covering['at']:.1f} s")
             continue
         step = step_before(lines, c.start)
+        if c.intent not in decode.live(step):
+            every = decode(c.start, c.end, None)
+            note("cascade", f"{what}: not live in mode {step and step.get('mode')} (an earlier miss); with every "
+                            f"command live, alone it is heard as {every.intent} ({every.text!r})")
+            continue
         alone = decode(c.start, c.end, step)
         if alone.intent == c.intent:
             note("loop", f"{what}: alone, with the step's grammar ({step and step.get('mode')}), it is heard as meant")

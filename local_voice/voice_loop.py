@@ -47,6 +47,12 @@ log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
 
 HOLD = 0.8          # after an utterance that is no command: wait this long for more of it
+# A command is said on its own: this much quiet must follow it (beyond the endpointer's QUIET)
+# before it is answered. The endpointer ends an utterance at any 0.12 s dip, so a phrase in the
+# middle of a story ("...we could stop at..." heard as "stop") also ends as an utterance; in the
+# kitchen evenings every reply to table talk was such a phrase with the talk going on within
+# this time, while a couple addressing the companion waits for its answer.
+ALONE_AFTER = 0.35
 CUT_IN_SECONDS, CUT_IN_DBFS = 0.15, -42.0  # speech this loud as the microphone opens was cut in on
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
 WAKE_PREFIX = "wake:"
@@ -76,7 +82,8 @@ class Listener:
     and turns a stream of audio blocks into decisions, holding on after an unfinished phrase."""
 
     def __init__(self, stt: str | None, model: str | None, wake_word: str | None, notice=None,
-                 quiet: float = QUIET, hold: float = HOLD, commands: CommandSet | None = None):
+                 quiet: float = QUIET, hold: float = HOLD, commands: CommandSet | None = None,
+                 alone_after: float = ALONE_AFTER):
         base = with_wake_intent(commands or build_commands())
         self.always = list(base.always)
         self.all_intents = list(base.intents)
@@ -90,6 +97,9 @@ class Listener:
         self.backend = self.recognizer.backend
         self.recognizer.end_quickly(quiet)  # the recognizer's endpointer ends a command after this much quiet
         self.hold = hold
+        self.alone_after = alone_after
+        self._pending: Result | None = None  # a command heard, answered once the quiet after it holds
+        self._pending_until = 0.0
         self.waking = False
         self.reprompted: dict | None = None
         self._buffer: deque[bytes] = deque()
@@ -142,6 +152,7 @@ class Listener:
         self._buffer.clear()
         self._buffered = 0
         self._held = None
+        self._pending = None
         self._resumed = False
         self._heard = 0.0
         self._cut_in = False  # speech was already going on when the microphone opened
@@ -160,7 +171,7 @@ class Listener:
     @property
     def in_speech(self) -> bool:
         """Someone is speaking, or may be about to finish a phrase: no cue or reprompt now."""
-        return self.recognizer.in_speech or self._held is not None
+        return self.recognizer.in_speech or self._held is not None or self._pending is not None
 
     def _keep(self, pcm: bytes) -> None:
         self._buffer.append(pcm)
@@ -189,7 +200,39 @@ class Listener:
         return result
 
     def feed(self, pcm: bytes) -> Result | None:
-        """Stream one block; a Result when an utterance has been decided on, else None."""
+        """Stream one block; a Result when an utterance has been decided on, else None.
+
+        A command is decided on only once `alone_after` seconds of quiet have followed it; when
+        speech comes back sooner, it was part of talk: the whole (command and what followed) is
+        decoded again once that utterance ends, and answered only if it is itself a command."""
+        if self._pending is None:
+            return self._settle(self._feed(pcm))
+        self._keep(pcm)
+        self._heard += len(pcm) / (2.0 * REC_RATE)
+        result = self._utterance_end(pcm)
+        if result is not None or (self.quiet is not None and self.quiet.resumed):
+            # Speech came back: the command was a phrase inside talk, unless the whole is one command.
+            pending, self._pending = self._pending, None
+            if result is None:
+                self._held, self._held_until, self._resumed = NO_RESULT, self._heard + self.hold, True
+                return None
+            whole = self.recognizer.recognize(b"".join(self._buffer))
+            self._trim(0.0)
+            return self._settle(self._plain(whole) if whole.intent else None)
+        if self._heard >= self._pending_until:
+            pending, self._pending = self._pending, None
+            self._trim(0.0)
+            return pending
+        return None
+
+    def _settle(self, result: Result | None) -> Result | None:
+        """A command waits for the quiet after it (see `feed`); anything else is decided at once."""
+        if result is None or not result.intent or not self.alone_after:
+            return result
+        self._pending, self._pending_until = result, self._heard + self.alone_after
+        return None
+
+    def _feed(self, pcm: bytes) -> Result | None:
         self._keep(pcm)
         if self._heard < CUT_IN_SECONDS and Quiet.level(pcm) > CUT_IN_DBFS:
             self._cut_in = True
