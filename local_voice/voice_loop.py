@@ -630,8 +630,11 @@ def listen_once(companion: Companion, listener: Listener, read: Callable[[], byt
                 listener.turn = ("cue", None, clock())
                 return cue
         last = companion.last or {}
+        # Paused: they asked for a moment, so no reminder; in the kitchen evening one began just as
+        # "resume" was said, and the half-duplex loop lost the command under it.
+        paused = (companion.state or {}).get("mode") == "paused"
         if last.get("listen") == "command" and last.get("reprompt") and clock() >= reprompt_at and not busy \
-                and listener.reprompted is not companion.last and not is_idle(companion):
+                and listener.reprompted is not companion.last and not is_idle(companion) and not paused:
             listener.reprompted = companion.last  # once per question, not every 12 s
             listener.turn = ("reprompt", None, clock())
             return {**last, "segments": [{"type": "text", "text": last["reprompt"]}], "say": last["reprompt"]}

@@ -87,7 +87,7 @@ def test_every_command_is_heard_as_meant_and_answered(evening):
     assert "partner two" in done_one["say"].lower(), done_one["say"]
     assert "?" in done_two["say"] and done_two["say"] != start["say"], "the next question is read"
     assert "paus" in paused["say"].lower() and paused["listen"] == "command", paused
-    assert resumed["mode"] == "run" and resumed["listen"] == "conversation", resumed
+    assert resumed["mode"] == "running" and resumed["listen"] == "conversation", resumed
     assert stop["end"] is True, stop
 
 
