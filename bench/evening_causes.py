@@ -81,6 +81,7 @@ def main() -> int:
     result = score(commands, lines)
     print(f"{len(commands)} commands, {result['meant']} answered as meant; {len(result['stray'])} replies to talk or noise")
     causes: dict[str, int] = {}
+    meant = [c for c in commands if all(c is not m for m, _ in result["missed"])]
 
     def note(cause: str, text: str) -> None:
         causes[cause] = causes.get(cause, 0) + 1
@@ -89,6 +90,10 @@ def main() -> int:
     for c, heard in result["missed"]:
         what = f"{c.start:7.1f} s {c.text!r} ({c.voice}) meant {c.intent}, the loop answered {heard}"
         covering = playing_at(lines, c.start)
+        if covering is not None and covering["kind"] == "reply" and not any(
+                m.start - 0.5 <= covering["at"] <= m.end + 3.0 and covering["heard"] == m.intent for m in meant):
+            note("cascade", f"{what}: said while a reply to an earlier miss or to talk (at {covering['at']:.1f} s) played")
+            continue
         if covering is not None and covering["kind"] in ("reply", "launch", "repeat"):
             note("recording", f"{what}: said while the {covering['kind']} at {covering['at']:.1f} s still played")
             continue

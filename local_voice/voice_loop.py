@@ -53,6 +53,9 @@ HOLD = 0.8          # after an utterance that is no command: wait this long for 
 # kitchen evenings every reply to table talk was such a phrase with the talk going on within
 # this time, while a couple addressing the companion waits for its answer.
 ALONE_AFTER = 0.35
+# ...and this much before it, after other speech: the tail of a remark ("...keeps dying" heard as
+# "repeat that") follows the words before it after a dip the endpointer cuts at, a command does not.
+ALONE_BEFORE = 0.35
 CUT_IN_SECONDS, CUT_IN_DBFS = 0.15, -42.0  # speech this loud as the microphone opens was cut in on
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
 WAKE_PREFIX = "wake:"
@@ -100,6 +103,10 @@ class Listener:
         self.alone_after = alone_after
         self._pending: Result | None = None  # a command heard, answered once the quiet after it holds
         self._pending_until = 0.0
+        self._last_loud = -1e9   # when the last loud block was heard (seconds since prepare)
+        self._prev_end = -1e9    # the last loud block of the utterance before this one
+        self._utt_first: float | None = None  # the first loud block of this one
+        self._gap_before = 1e9   # quiet between the last utterance to end and the one before it
         self.waking = False
         self.reprompted: dict | None = None
         self._buffer: deque[bytes] = deque()
@@ -153,6 +160,7 @@ class Listener:
         self._buffered = 0
         self._held = None
         self._pending = None
+        self._last_loud, self._prev_end, self._utt_first, self._gap_before = -1e9, -1e9, None, 1e9
         self._resumed = False
         self._heard = 0.0
         self._cut_in = False  # speech was already going on when the microphone opened
@@ -197,6 +205,8 @@ class Listener:
         result = rec.result() or NO_RESULT
         while (more := rec.result()) is not None:
             result = more
+        first = self._utt_first if self._utt_first is not None else self._heard
+        self._gap_before, self._prev_end, self._utt_first = first - self._prev_end, self._last_loud, None
         return result
 
     def feed(self, pcm: bytes) -> Result | None:
@@ -210,11 +220,12 @@ class Listener:
         self._keep(pcm)
         self._heard += len(pcm) / (2.0 * REC_RATE)
         result = self._utterance_end(pcm)
+        self._track_loud()
         if result is not None or (self.quiet is not None and self.quiet.resumed):
             # Speech came back: the command was a phrase inside talk, unless the whole is one command.
             pending, self._pending = self._pending, None
             if result is None:
-                self._held, self._held_until, self._resumed = NO_RESULT, self._heard + self.hold, True
+                self._hold(NO_RESULT, resumed=True)
                 return None
             whole = self.recognizer.recognize(b"".join(self._buffer))
             self._trim(0.0)
@@ -232,12 +243,28 @@ class Listener:
         self._pending, self._pending_until = result, self._heard + self.alone_after
         return None
 
+    def _track_loud(self) -> None:
+        """Note a loud block: when speech was last heard, and where the utterance now going on began."""
+        if self.quiet is None or self.quiet.loud_run <= 0:
+            return
+        if self._utt_first is None:
+            self._utt_first = self._heard - (self.quiet.loud_run - 1) * BLOCK
+        self._last_loud = self._heard
+
+    def _hold(self, result: Result, resumed: bool = False) -> None:
+        self._held, self._held_until, self._resumed = result, self._heard + self.hold, resumed
+
+    def _run_on(self, result: Result) -> bool:
+        """A command utterance that followed other speech too closely to be said on its own."""
+        return bool(result.intent) and self._gap_before < ALONE_BEFORE
+
     def _feed(self, pcm: bytes) -> Result | None:
         self._keep(pcm)
         if self._heard < CUT_IN_SECONDS and Quiet.level(pcm) > CUT_IN_DBFS:
             self._cut_in = True
         self._heard += len(pcm) / (2.0 * REC_RATE)
         result = self._utterance_end(pcm)
+        self._track_loud()
         if self._cut_in:
             # Half-duplex: what was being said when the microphone opened began under the reply,
             # so only its end is here ("...after dinner" once heard as "done"): never a command.
@@ -251,12 +278,14 @@ class Listener:
                 # The phrase went on after a pause: decode it whole, pause included.
                 whole = self.recognizer.recognize(b"".join(self._buffer))
                 best = whole if whole.intent else result
+                if not whole.intent and self._run_on(result):
+                    best = NO_RESULT  # a command word ending a remark, not a command said on its own
                 if best.intent or self._buffered >= MAX_MERGE * REC_RATE * 2:
                     self._held = None
                     self._trim(0.0)
                     return self._plain(best)
                 # Still no command: it may go on again after another pause.
-                self._held, self._held_until, self._resumed = best, self._heard + self.hold, False
+                self._hold(best)
                 return None
             if self.quiet is not None and self.quiet.resumed:
                 self._resumed = True
@@ -274,10 +303,12 @@ class Listener:
                 return self._plain(held)
             return None
         if result is not None:
+            if self._run_on(result):
+                result = NO_RESULT  # a command word ending a remark, not a command said on its own
             if result.intent or not self.hold:
                 self._trim(0.0)
                 return self._plain(result)
-            self._held, self._held_until, self._resumed = result, self._heard + self.hold, False
+            self._hold(result)
             return None
         if not self.recognizer.in_speech and (self.quiet is None or self.quiet.loud == 0):
             self._trim()
