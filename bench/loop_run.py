@@ -39,6 +39,7 @@ class Watched:
     killed: bool = False
     stderr: str = ""
     wall: float = 0.0
+    cpu: float = 0.0  # seconds of CPU the process used (user + system): the figure a loaded machine cannot inflate
 
 
 def _status(pid: int) -> dict[str, float]:
@@ -50,6 +51,14 @@ def _status(pid: int) -> dict[str, float]:
     except OSError:
         pass
     return out
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _position(pid: int, wav: Path) -> float | None:
@@ -70,8 +79,9 @@ def _position(pid: int, wav: Path) -> float | None:
 
 
 def run(wav: Path, db: Path, env: dict, extra: list[str] | None = None, kill_when=None,
-        every: float = 0.5, timeout: float = 3600.0) -> Watched:
-    """Run the loop on `wav`; `kill_when(lines)` -> True sends SIGKILL at once (a crash, as the Pi would have)."""
+        every: float = 0.5, timeout: float = 3600.0, on_sample=None) -> Watched:
+    """Run the loop on `wav`; `kill_when(lines)` -> True sends SIGKILL at once (a crash, as the Pi would have);
+    `on_sample(watched)` hears of every new memory sample (progress on a slow machine)."""
     args = ["local", "--db", str(db), "--stt", "pocketsphinx", "--mic-file", str(wav), "--speed", "0", "--jsonl",
             *(extra or [])]
     watched = Watched()
@@ -93,11 +103,16 @@ def run(wav: Path, db: Path, env: dict, extra: list[str] | None = None, kill_whe
     reader.start()
     while proc.poll() is None:
         status = _status(proc.pid)
+        cpu = _cpu_seconds(proc.pid)
+        if cpu is not None:
+            watched.cpu = max(watched.cpu, cpu)
         if "VmHWM" in status:
             watched.peak_mb = max(watched.peak_mb, status["VmHWM"])
             position = _position(proc.pid, wav)
             if position is not None:
                 watched.samples.append(Sample(time.monotonic() - started, position, status["VmRSS"]))
+                if on_sample is not None:
+                    on_sample(watched)
         if kill_when is not None and not watched.killed and kill_when(watched.lines):
             proc.send_signal(signal.SIGKILL)
             watched.killed = True

@@ -69,6 +69,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--keep", metavar="DIR", help="keep the recording, database and lines here")
     parser.add_argument("--espeak-only", action="store_true", help="commands by espeak-ng only (no Piper)")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds each loop process may take")
     args = parser.parse_args()
     if args.hours < 2:
         parser.error("--hours must be 2 or more (the crash falls in the middle hour)")
@@ -94,10 +95,23 @@ def main() -> int:
     def crash_now(lines: list[dict]) -> bool:
         return any(line.get("kind") == "reply" and line["at"] >= kill_after for line in lines)
 
-    first = run(wav, db, env, ["--mic-clock", START], kill_when=crash_now, timeout=3600)
+    reported = [0]
+
+    def each_hour(watched) -> None:
+        """One line per simulated hour as it goes: on a loaded machine the whole run can take long."""
+        sample = watched.samples[-1]
+        if sample.position >= (reported[0] + 1) * 3600:
+            reported[0] = int(sample.position // 3600)
+            print(f"  {sample.position / 3600:.1f} h in: RSS {sample.rss_mb:.0f} MB, CPU {watched.cpu:.0f} s, "
+                  f"wall {(time.monotonic() - began) / 60:.1f} min, {len(watched.lines)} lines", flush=True)
+
+    first = run(wav, db, env, ["--mic-clock", START], kill_when=crash_now, timeout=args.timeout, on_sample=each_hour)
     kept = progress(db)
     resume_at = max(line["at"] + line["seconds"] for line in first.lines) + RESTART_GAP
-    second = run(wav, db, env, ["--mic-clock", START, "--mic-from", f"{resume_at:.2f}"], timeout=3600)
+    print(f"  killed at {resume_at - RESTART_GAP:.0f} s with SIGKILL; the store holds {kept['history']} sessions, "
+          f"step saved: {bool(kept['progress'])}; restarting at {resume_at:.0f} s", flush=True)
+    second = run(wav, db, env, ["--mic-clock", START, "--mic-from", f"{resume_at:.2f}"], timeout=args.timeout,
+                 on_sample=each_hour)
     after = progress(db)
     wall = time.monotonic() - began
 
@@ -139,8 +153,11 @@ def main() -> int:
           f"restart resumed the session: {'yes' if resumed_ok else 'no'} ({resumed and resumed.get('mode')}); "
           f"history after: {after['history']} (kept: {'yes' if after['history'] >= kept['history'] else 'NO'})")
     ratio = wall / 60.0 / GOALS["wall_minutes"]
+    cpu = first.cpu + second.cpu
     print(f"wall: {wall / 60:.1f} min for {args.hours} h (building {built:.0f} s, loop {first.wall + second.wall:.0f} s); "
-          f"goal < {GOALS['wall_minutes']:.0f} min, ratio {ratio:.2f}")
+          f"goal < {GOALS['wall_minutes']:.0f} min, ratio {ratio:.2f}; the loop's own CPU time {cpu:.0f} s "
+          f"({cpu / 60 / GOALS['wall_minutes']:.2f} of the goal: what an unloaded core would need), load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if first.stderr.strip() or second.stderr.strip():
         tail = (first.stderr + second.stderr).strip().splitlines()[-5:]
         print("stderr (last lines):\n  " + "\n  ".join(tail))

@@ -22,12 +22,12 @@ class Playback:
         self.voice = voice
         self.out = out
         self.pieces = list(voice.pieces(out))
-        self._order: list[int] = []  # the piece behind each non-empty chunk, in the order rendered
+        self._order: list[int] = []  # the piece behind each non-empty chunk, in the order rendered (a sentence may be several)
         self.written = 0             # chunks wholly written to the speaker
         self.samples = 0             # and their samples
 
     def chunks(self):
-        for index, chunk in enumerate(self.voice.stream(self.out)):
+        for index, chunk in self.voice.stream_pieces(self.out):
             if len(chunk):
                 self._order.append(index)
                 yield chunk

@@ -333,6 +333,12 @@ class Voice:
 
         A sentence followed by another carries the sentence pause at its end; the engine's
         pause segments are silence of exactly their length (the engine scales them itself)."""
+        for _, chunk in self.stream_pieces(out):
+            yield chunk
+
+    def stream_pieces(self, out: dict) -> Iterator[tuple[int, np.ndarray]]:
+        """`stream`, each chunk with the index of its piece in `pieces(out)`: a sentence may come in
+        several chunks (Piper's clauses), so recovery needs this to say again the sentence cut off."""
         settings = pace_settings(out, self.wpm)
         self.current = settings
         pieces = list(self.pieces(out))
@@ -343,12 +349,13 @@ class Voice:
             for i, (kind, value) in enumerate(pieces):
                 if kind == "text":
                     followed = i + 1 < len(pieces) and pieces[i + 1][0] == "text"
-                    yield from self._sentence(value, settings, first, gap if followed else None, live=self.live)
+                    for chunk in self._sentence(value, settings, first, gap if followed else None, live=self.live):
+                        yield i, chunk
                     first = False
                 elif kind == "pause":
-                    yield silence(value, self.rate)
+                    yield i, silence(value, self.rate)
                 elif kind == "chime":
-                    yield self.chimes.get(value) if value in self.chimes else tone(value, self.rate)
+                    yield i, self.chimes.get(value) if value in self.chimes else tone(value, self.rate)
         finally:
             self._live -= 1
             self._live_until = time.monotonic() + 0.5

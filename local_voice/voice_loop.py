@@ -47,7 +47,20 @@ log = logging.getLogger("closer.voice")
 NO_RESULT = Result(None, None, {}, 0.0)
 
 HOLD = 0.8          # after an utterance that is no command: wait this long for more of it
+# A command is said on its own: this much quiet must follow it (beyond the endpointer's QUIET)
+# before it is answered. The endpointer ends an utterance at any 0.12 s dip, so a phrase in the
+# middle of a story ("...we could stop at..." heard as "stop") also ends as an utterance; in the
+# kitchen evenings every reply to table talk was such a phrase with the talk going on within
+# this time, while a couple addressing the companion waits for its answer.
+ALONE_AFTER = 0.35
+# ...and this much before it, after other speech: the tail of a remark ("...keeps dying" heard as
+# "repeat that") follows the words before it after a dip the endpointer cuts at, a command does not.
+ALONE_BEFORE = 0.35
 CUT_IN_SECONDS, CUT_IN_DBFS = 0.15, -42.0  # speech this loud as the microphone opens was cut in on
+# Quiet before the question is asked again. Any fixed time collides with some command (the
+# half-duplex loop loses a command said under the reminder): 20 s fixed one evening and broke
+# another, so it stays at 12 s (issue 20: see bench/evening_causes.py, "loop, timing").
+REPROMPT_AFTER = 12.0
 MAX_MERGE = 6.0     # never re-decode more than this many seconds as one utterance
 WAKE_PREFIX = "wake:"
 ALWAYS_PLAIN = ("SafetyIntent",)  # heard without the wake word too
@@ -76,7 +89,8 @@ class Listener:
     and turns a stream of audio blocks into decisions, holding on after an unfinished phrase."""
 
     def __init__(self, stt: str | None, model: str | None, wake_word: str | None, notice=None,
-                 quiet: float = QUIET, hold: float = HOLD, commands: CommandSet | None = None):
+                 quiet: float = QUIET, hold: float = HOLD, commands: CommandSet | None = None,
+                 alone_after: float = ALONE_AFTER):
         base = with_wake_intent(commands or build_commands())
         self.always = list(base.always)
         self.all_intents = list(base.intents)
@@ -90,6 +104,13 @@ class Listener:
         self.backend = self.recognizer.backend
         self.recognizer.end_quickly(quiet)  # the recognizer's endpointer ends a command after this much quiet
         self.hold = hold
+        self.alone_after = alone_after
+        self._pending: Result | None = None  # a command heard, answered once the quiet after it holds
+        self._pending_until = 0.0
+        self._last_loud = -1e9   # when the last loud block was heard (seconds since prepare)
+        self._prev_end = -1e9    # the last loud block of the utterance before this one
+        self._utt_first: float | None = None  # the first loud block of this one
+        self._gap_before = 1e9   # quiet between the last utterance to end and the one before it
         self.waking = False
         self.reprompted: dict | None = None
         self._buffer: deque[bytes] = deque()
@@ -142,6 +163,8 @@ class Listener:
         self._buffer.clear()
         self._buffered = 0
         self._held = None
+        self._pending = None
+        self._last_loud, self._prev_end, self._utt_first, self._gap_before = -1e9, -1e9, None, 1e9
         self._resumed = False
         self._heard = 0.0
         self._cut_in = False  # speech was already going on when the microphone opened
@@ -160,7 +183,7 @@ class Listener:
     @property
     def in_speech(self) -> bool:
         """Someone is speaking, or may be about to finish a phrase: no cue or reprompt now."""
-        return self.recognizer.in_speech or self._held is not None
+        return self.recognizer.in_speech or self._held is not None or self._pending is not None
 
     def _keep(self, pcm: bytes) -> None:
         self._buffer.append(pcm)
@@ -186,15 +209,66 @@ class Listener:
         result = rec.result() or NO_RESULT
         while (more := rec.result()) is not None:
             result = more
+        first = self._utt_first if self._utt_first is not None else self._heard
+        self._gap_before, self._prev_end, self._utt_first = first - self._prev_end, self._last_loud, None
         return result
 
     def feed(self, pcm: bytes) -> Result | None:
-        """Stream one block; a Result when an utterance has been decided on, else None."""
+        """Stream one block; a Result when an utterance has been decided on, else None.
+
+        A command is decided on only once `alone_after` seconds of quiet have followed it; when
+        speech comes back sooner, it was part of talk: the whole (command and what followed) is
+        decoded again once that utterance ends, and answered only if it is itself a command."""
+        if self._pending is None:
+            return self._settle(self._feed(pcm))
+        self._keep(pcm)
+        self._heard += len(pcm) / (2.0 * REC_RATE)
+        result = self._utterance_end(pcm)
+        self._track_loud()
+        if result is not None or (self.quiet is not None and self.quiet.resumed):
+            # Speech came back: the command was a phrase inside talk, unless the whole is one command.
+            pending, self._pending = self._pending, None
+            if result is None:
+                self._hold(NO_RESULT, resumed=True)
+                return None
+            whole = self.recognizer.recognize(b"".join(self._buffer))
+            self._trim(0.0)
+            return self._settle(self._plain(whole) if whole.intent else None)
+        if self._heard >= self._pending_until:
+            pending, self._pending = self._pending, None
+            self._trim(0.0)
+            return pending
+        return None
+
+    def _settle(self, result: Result | None) -> Result | None:
+        """A command waits for the quiet after it (see `feed`); anything else is decided at once."""
+        if result is None or not result.intent or not self.alone_after:
+            return result
+        self._pending, self._pending_until = result, self._heard + self.alone_after
+        return None
+
+    def _track_loud(self) -> None:
+        """Note a loud block: when speech was last heard, and where the utterance now going on began."""
+        if self.quiet is None or self.quiet.loud_run <= 0:
+            return
+        if self._utt_first is None:
+            self._utt_first = self._heard - (self.quiet.loud_run - 1) * BLOCK
+        self._last_loud = self._heard
+
+    def _hold(self, result: Result, resumed: bool = False) -> None:
+        self._held, self._held_until, self._resumed = result, self._heard + self.hold, resumed
+
+    def _run_on(self, result: Result) -> bool:
+        """A command utterance that followed other speech too closely to be said on its own."""
+        return bool(result.intent) and self._gap_before < ALONE_BEFORE
+
+    def _feed(self, pcm: bytes) -> Result | None:
         self._keep(pcm)
         if self._heard < CUT_IN_SECONDS and Quiet.level(pcm) > CUT_IN_DBFS:
             self._cut_in = True
         self._heard += len(pcm) / (2.0 * REC_RATE)
         result = self._utterance_end(pcm)
+        self._track_loud()
         if self._cut_in:
             # Half-duplex: what was being said when the microphone opened began under the reply,
             # so only its end is here ("...after dinner" once heard as "done"): never a command.
@@ -208,12 +282,14 @@ class Listener:
                 # The phrase went on after a pause: decode it whole, pause included.
                 whole = self.recognizer.recognize(b"".join(self._buffer))
                 best = whole if whole.intent else result
+                if not whole.intent and self._run_on(result):
+                    best = NO_RESULT  # a command word ending a remark, not a command said on its own
                 if best.intent or self._buffered >= MAX_MERGE * REC_RATE * 2:
                     self._held = None
                     self._trim(0.0)
                     return self._plain(best)
                 # Still no command: it may go on again after another pause.
-                self._held, self._held_until, self._resumed = best, self._heard + self.hold, False
+                self._hold(best)
                 return None
             if self.quiet is not None and self.quiet.resumed:
                 self._resumed = True
@@ -231,10 +307,12 @@ class Listener:
                 return self._plain(held)
             return None
         if result is not None:
+            if self._run_on(result):
+                result = NO_RESULT  # a command word ending a remark, not a command said on its own
             if result.intent or not self.hold:
                 self._trim(0.0)
                 return self._plain(result)
-            self._held, self._held_until, self._resumed = result, self._heard + self.hold, False
+            self._hold(result)
             return None
         if not self.recognizer.in_speech and (self.quiet is None or self.quiet.loud == 0):
             self._trim()
@@ -553,7 +631,7 @@ def run_live(args, companion: Companion, clock=None, report: Callable[..., None]
 
 
 def listen_once(companion: Companion, listener: Listener, read: Callable[[], bytes | None],
-                clock: Callable[[], float] = time.time, reprompt_after: float = 12.0) -> dict | None:
+                clock: Callable[[], float] = time.time, reprompt_after: float = REPROMPT_AFTER) -> dict | None:
     """Read blocks until a command (or a timer cue, or a reprompt) needs an answer.
 
     `read()` returns the next block of 16 kHz mono int16 audio (None: the stream ended).
@@ -587,8 +665,11 @@ def listen_once(companion: Companion, listener: Listener, read: Callable[[], byt
                 listener.turn = ("cue", None, clock())
                 return cue
         last = companion.last or {}
+        # Paused: they asked for a moment, so no reminder; in the kitchen evening one began just as
+        # "resume" was said, and the half-duplex loop lost the command under it.
+        paused = (companion.state or {}).get("mode") == "paused"
         if last.get("listen") == "command" and last.get("reprompt") and clock() >= reprompt_at and not busy \
-                and listener.reprompted is not companion.last and not is_idle(companion):
+                and listener.reprompted is not companion.last and not is_idle(companion) and not paused:
             listener.reprompted = companion.last  # once per question, not every 12 s
             listener.turn = ("reprompt", None, clock())
             return {**last, "segments": [{"type": "text", "text": last["reprompt"]}], "say": last["reprompt"]}

@@ -113,6 +113,7 @@ class KitchenRecording:
     room_dbfs: float = -58.0
     commands: list[Said] = field(default_factory=list)
     talk_spans: list[tuple[float, float]] = field(default_factory=list)
+    talk_said: list[tuple[float, float, str, str]] = field(default_factory=list)  # (start, end, text, voice): benches
 
     def __post_init__(self):
         self.rng = np.random.default_rng(self.seed)
@@ -152,7 +153,9 @@ class KitchenRecording:
 
     def talk(self, text: str, voice: str, dbfs: float = -30.0) -> None:
         """Table talk: the partners to each other, a little away from the microphone."""
-        self.talk_spans.append(self._speak(self.speech.say(text, voice), dbfs))
+        span = self._speak(self.speech.say(text, voice), dbfs)
+        self.talk_spans.append(span)
+        self.talk_said.append((*span, text, voice))
 
     def command(self, text: str, intent: str, voice: str, dbfs: float = -24.0) -> Said:
         """A command to the companion (' | ' marks a half-second thinking pause)."""

@@ -69,7 +69,7 @@ def evening(speech_dir, closer_env, tmp_path_factory):
     return recording, code, lines, stderr
 
 
-@pytest.mark.xfail(strict=False, reason="issues 16 and 20, open: after the merge of the template catalog (themes, reminders, times) some Piper commands in the evening recording are not heard; recognition accuracy in the live loop is the unmet goal")
+@pytest.mark.xfail(strict=False, reason="issue 20, open: Piper's 'start a check in' at 45 s is not heard in some runs (its speech is synthesized afresh each session, recognition), and the menu's 12 s reprompt after the calm greeting begins at about 44 s, just before it; a missed start loses the whole session")
 def test_every_command_is_heard_as_meant_and_answered(evening):
     recording, code, lines, stderr = evening
     assert code == 0, stderr[-2000:]
@@ -87,7 +87,7 @@ def test_every_command_is_heard_as_meant_and_answered(evening):
     assert "partner two" in done_one["say"].lower(), done_one["say"]
     assert "?" in done_two["say"] and done_two["say"] != start["say"], "the next question is read"
     assert "paus" in paused["say"].lower() and paused["listen"] == "command", paused
-    assert resumed["mode"] == "run" and resumed["listen"] == "conversation", resumed
+    assert resumed["mode"] == "running" and resumed["listen"] == "conversation", resumed
     assert stop["end"] is True, stop
 
 

@@ -108,7 +108,8 @@ def test_a_command_is_decided_soon_after_it_ends(listener, speech_dir):
     assert len(decisions) == 1, decisions
     after, intent = decisions[0]
     assert intent == "StartCheckInIntent"
-    assert after <= VL.QUIET + 0.12, f"decided {after:.2f} s after the end of speech"
+    # soon, once the quiet after it shows it was said on its own (not a phrase inside talk)
+    assert after <= VL.QUIET + VL.ALONE_AFTER + 0.12, f"decided {after:.2f} s after the end of speech"
 
 
 @pytest.mark.parametrize("first,rest,voice,intent", [
@@ -121,7 +122,7 @@ def test_a_thinking_pause_does_not_end_the_command(listener, speech_dir, first, 
         clip = np.concatenate([head, np.zeros(int(pause * RATE)), tail])
         decisions = stream_decisions(listener, clip)
         assert [d[1] for d in decisions] == [intent], f"pause {pause} s: {decisions}"
-        assert 0 < decisions[0][0] <= VL.QUIET + 0.12, "decided once the phrase is over, and soon"
+        assert 0 < decisions[0][0] <= VL.QUIET + VL.ALONE_AFTER + 0.12, "decided once the phrase is over, and soon"
 
 
 def test_conversation_is_left_alone(listener, speech_dir):
@@ -270,3 +271,12 @@ def test_the_usual_steps_are_built_before_the_first_listen():
     assert dict(listener.recognizer._searches) == built, "a usual step was built again when listening"
     usual = {tuple(sorted(listener.live_for(VL._Usual(*step)))) for step in VL.usual_steps()[-3:]}
     assert len(usual) == 3 and usual <= set(built), "the usual modes' grammars are built at start-up"
+
+
+def test_a_command_word_inside_talk_is_not_answered(listener, speech_dir):
+    """'Stop' with the talk going on after a breath is a phrase of the talk; said on its own, a command."""
+    step = _Step(["DoneIntent", "AMAZON.NextIntent", "AMAZON.StopIntent"], listen="conversation")
+    word, talk = trimmed(synth("stop", speech_dir)), trimmed(synth("at the bakery on the way home", speech_dir))
+    inside = np.concatenate([word, np.zeros(int(0.2 * RATE)), talk])
+    assert all(intent is None for _, intent in stream_decisions(listener, inside, step)), "a phrase inside talk"
+    assert [d[1] for d in stream_decisions(listener, word, step)] == ["AMAZON.StopIntent"], "said on its own"
