@@ -6,9 +6,7 @@ Both are plain text built from a `CommandSet`; the pocketsphinx backend loads th
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-
+from . import ngram
 from .commands import SLOT, CommandSet, RecognizerError
 
 
@@ -136,66 +134,8 @@ def sentences_for(commands: CommandSet, live: list[str]) -> list[tuple[list[str]
 
 
 def arpa(sentences: list[tuple[list[str], float]], extra_unigrams: list[str] = (), extra_mass: float = 0.0, backoff: float = 0.1) -> str:
-    """A trigram ARPA language model (Witten-Bell backoff over weighted counts), written without external tools.
-
-    `extra_unigrams` share `extra_mass` of the unigram probability (the garbage phones);
-    `backoff` scales the mass left for unseen continuations (small: a tight command model).
-    """
+    """The tight command model: `extra_unigrams` (the garbage phones) share `extra_mass` of the
+    unigram probability equally; `backoff` is small, so unseen continuations stay unlikely."""
+    return ngram.arpa(sentences, {w: 1.0 for w in extra_unigrams}, extra_mass, backoff)
 
 
-
-    merged: dict[tuple, float] = defaultdict(float)  # slot fillings repeat many sentences: count each once
-    for words, weight in sentences:
-        merged[tuple(words)] += weight
-    follow = [defaultdict(lambda: defaultdict(float)) for _ in range(3)]  # order -> context -> word -> count
-    uni_counts, bi_counts, tri_counts = follow[0][()], follow[1], follow[2]
-    for words, weight in merged.items():
-        seq = ("<s>",) + words + ("</s>",)
-        for w in seq[1:]:
-            uni_counts[w] += weight
-        for a, b in zip(seq, seq[1:]):
-            bi_counts[(a,)][b] += weight
-        for a, b, c in zip(seq, seq[1:], seq[2:]):
-            tri_counts[(a, b)][c] += weight
-    unigram_counts = follow[0][()]
-    words_seen = sorted(unigram_counts)
-    vocab = words_seen + [w for w in extra_unigrams if w not in unigram_counts]
-    total = sum(unigram_counts.values())
-    base = 1.0 - extra_mass
-    uni = {w: base * unigram_counts[w] / total for w in words_seen}
-    for w in extra_unigrams:
-        uni[w] = extra_mass / max(1, len(extra_unigrams))
-    probs: list[dict] = [{}, {}, {}]
-    alphas: list[dict] = [{}, {}, {}]
-
-    def backed(w: str, ctx: tuple) -> float:
-        if not ctx:
-            return uni.get(w, 0.0)
-        if ctx + (w,) in probs[len(ctx)]:
-            return probs[len(ctx)][ctx + (w,)]
-        return alphas[len(ctx)].get(ctx, 1.0) * backed(w, ctx[1:])
-
-    for n in (1, 2):
-        for ctx, nexts in follow[n].items():
-            c, types = sum(nexts.values()), len(nexts)
-            seen_mass = lower_mass = 0.0
-            for w, cw in nexts.items():
-                p = cw / (c + backoff * types)
-                probs[n][ctx + (w,)] = p
-                seen_mass += p
-                lower_mass += backed(w, ctx[1:])
-            alphas[n][ctx] = (1.0 - seen_mass) / max(1e-9, 1.0 - lower_mass)
-    log10 = lambda x: math.log10(x) if x > 0 else -99.0  # noqa: E731
-    lines = ["\\data\\", f"ngram 1={len(vocab) + 1}", f"ngram 2={len(probs[1])}", f"ngram 3={len(probs[2])}", "", "\\1-grams:"]
-    lines.append(f"-99.0000 <s> {log10(alphas[1].get(('<s>',), 1.0)):.4f}")
-    for w in vocab:
-        a = alphas[1].get((w,))
-        lines.append(f"{log10(uni[w]):.4f} {w}" + (f" {log10(a):.4f}" if a is not None else ""))
-    lines += ["", "\\2-grams:"]
-    for gram, p in sorted(probs[1].items()):
-        a = alphas[2].get(gram)
-        lines.append(f"{log10(p):.4f} {' '.join(gram)}" + (f" {log10(a):.4f}" if a is not None else ""))
-    lines += ["", "\\3-grams:"]
-    lines += [f"{log10(p):.4f} {' '.join(g)}" for g, p in sorted(probs[2].items())]
-    lines += ["", "\\end\\", ""]
-    return "\n".join(lines)

@@ -22,7 +22,7 @@ from . import lexicon
 from .commands import CommandSet
 from .grammar import arpa, sentences_for, skip_sentences
 
-FORMAT = 2  # bump when the way a model is built changes
+FORMAT = 3  # bump when the way a model is built changes
 
 
 def cache_dir() -> Path | None:

@@ -24,8 +24,9 @@ import hashlib
 import math
 import os
 import random
-from collections import defaultdict
 from pathlib import Path
+
+from . import ngram
 
 VERSION = 4  # bump when the way the model is built changes (it is part of the cache key)
 GENERAL_WORDS = 6000  # the commonest general-English words kept as the everyday loop
@@ -65,7 +66,7 @@ def model_key() -> str:
     """The hash the compiled model is kept under."""
     digest = hashlib.sha256()
     digest.update(repr((VERSION, GENERAL_WORDS, GENERAL_MASS, FOREGROUND_SHARE, PER_TEMPLATE, BACKOFF)).encode())
-    for path in [Path(__file__), *_sources()]:  # this builder's own code too
+    for path in [Path(__file__), Path(ngram.__file__), *_sources()]:  # this builder's own code too
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     dictionary = _model_dir() / "cmudict-en-us.dict"
@@ -257,7 +258,7 @@ def build() -> tuple[str, str]:
     # words seen after a context compare with the context's own count
     n = len(fore) + len(back)
     weighted = [(s, n * FOREGROUND_SHARE / len(fore)) for s in fore] + [(s, n * (1 - FOREGROUND_SHARE) / len(back)) for s in back]
-    lm = arpa(weighted, general, GENERAL_MASS, BACKOFF)
+    lm = ngram.arpa(weighted, general, GENERAL_MASS, BACKOFF)
     vocab = {w for s, _ in weighted for w in s} | set(general)
     lines = []
     for word in sorted(vocab):
@@ -326,53 +327,3 @@ def _read_dictionary() -> dict[str, list[str]]:
     return prons
 
 
-def arpa(sentences: list[tuple[list[str], float]], prior: dict[str, float], prior_mass: float, backoff: float) -> str:
-    """A trigram ARPA model over weighted sentences (Witten-Bell backoff), whose unigrams are mixed
-    with a prior distribution (`prior_mass` of the probability, spread by the prior's own weights)."""
-    follow = [defaultdict(lambda: defaultdict(float)) for _ in range(3)]  # order -> context -> word -> count
-    for words, weight in sentences:
-        seq = ["<s>", *words, "</s>"]
-        for n in range(3):
-            for i in range(len(seq) - n):
-                gram = tuple(seq[i:i + n + 1])
-                if gram != ("<s>",):
-                    follow[n][gram[:-1]][gram[-1]] += weight
-    counts = follow[0][()]
-    total = sum(counts.values())
-    prior_total = sum(prior.values()) or 1.0
-    vocab = sorted(set(counts) | set(prior))
-    uni = {w: (1 - prior_mass) * counts.get(w, 0.0) / total + prior_mass * prior.get(w, 0.0) / prior_total for w in vocab}
-    probs: list[dict] = [{}, {}, {}]
-    alphas: list[dict] = [{}, {}, {}]
-
-    def lower(w: str, ctx: tuple) -> float:
-        if not ctx:
-            return uni.get(w, 0.0)
-        if ctx + (w,) in probs[len(ctx)]:
-            return probs[len(ctx)][ctx + (w,)]
-        return alphas[len(ctx)].get(ctx, 1.0) * lower(w, ctx[1:])
-
-    for n in (1, 2):
-        for ctx, nexts in follow[n].items():
-            c, types = sum(nexts.values()), len(nexts)
-            seen = lowered = 0.0
-            for w, cw in nexts.items():
-                p = cw / (c + backoff * types)
-                probs[n][ctx + (w,)] = p
-                seen += p
-                lowered += lower(w, ctx[1:])
-            alphas[n][ctx] = (1.0 - seen) / max(1e-9, 1.0 - lowered)
-    log10 = lambda x: math.log10(x) if x > 0 else -99.0  # noqa: E731
-    lines = ["\\data\\", f"ngram 1={len(vocab) + 1}", f"ngram 2={len(probs[1])}", f"ngram 3={len(probs[2])}", "",
-             "\\1-grams:", f"-99.0000 <s> {log10(alphas[1].get(('<s>',), 1.0)):.4f}"]
-    for w in vocab:
-        a = alphas[1].get((w,))
-        lines.append(f"{log10(uni[w]):.4f} {w}" + (f" {log10(a):.4f}" if a is not None else ""))
-    lines += ["", "\\2-grams:"]
-    for gram, p in sorted(probs[1].items()):
-        a = alphas[2].get(gram)
-        lines.append(f"{log10(p):.4f} {' '.join(gram)}" + (f" {log10(a):.4f}" if a is not None else ""))
-    lines += ["", "\\3-grams:"]
-    lines += [f"{log10(p):.4f} {' '.join(g)}" for g, p in sorted(probs[2].items())]
-    lines += ["", "\\end\\", ""]
-    return "\n".join(lines)
