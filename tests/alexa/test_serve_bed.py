@@ -4,11 +4,7 @@ server trusts the stand-in's test CA through REQUESTS_CA_BUNDLE, as requests rea
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,9 +13,8 @@ from skill.alexa import bed
 
 from .echo import Echo
 from .standin import StandIn, api, timer_calls  # noqa: F401  (api is a fixture)
-from .test_serve_parallel import free_port
+from .serving import closer_serve
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class Posted:
@@ -33,27 +28,9 @@ class Posted:
 
 @pytest.fixture()
 def served(tmp_path, api):
-    port = free_port()
-    cmd = [sys.executable, "-m", "skill.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-           "--store", f"sqlite:///{tmp_path / 'closer.db'}", "--no-verify", "--public-url", "https://closer.example.org"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1", "REQUESTS_CA_BUNDLE": api["ca"]})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            pytest.fail("closer serve exited: " + proc.stdout.read()[-2000:])
-    else:
-        proc.kill()
-        pytest.fail("closer serve did not become healthy within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with closer_serve(["--workers", "1", "--store", f"sqlite:///{tmp_path / 'closer.db'}", "--no-verify",
+                       "--public-url", "https://closer.example.org"], env={"REQUESTS_CA_BUNDLE": api["ca"]}) as url:
+        yield url
 
 
 def test_done_when_through_closer_serve(served, api):

@@ -8,13 +8,8 @@ cannot be reached from here, so its certificate download is replaced by the cach
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -22,46 +17,19 @@ import requests
 from skill.store import Store
 
 from .conftest import CERT_URL, SKILL_ID, envelope, put_chain, signed_headers
+from .serving import closer_serve
 
-ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = 40
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture()
 def server(tmp_path, pki, trust_file):
     cache = tmp_path / "certs"
     put_chain(cache, CERT_URL, pki["good"], pki["inter"])
-    port = free_port()
     db = tmp_path / "closer.db"
-    cmd = [sys.executable, "-m", "skill.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "4",
-           "--db", str(db), "--skill-id", SKILL_ID, "--trust-roots", trust_file, "--cert-cache", str(cache)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            pytest.fail("closer serve exited: " + proc.stdout.read()[-2000:])
-    else:
-        proc.kill()
-        pytest.fail("closer serve did not become healthy within 60 s")
-    yield url, db
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with closer_serve(["--workers", "4", "--db", str(db), "--skill-id", SKILL_ID, "--trust-roots", trust_file,
+                       "--cert-cache", str(cache)], stop_timeout=15) as url:
+        yield url, db
 
 
 def session(url: str, signer, n: int) -> list[tuple[int, dict | None]]:
