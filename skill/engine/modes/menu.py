@@ -40,7 +40,8 @@ def replay(turn, last: dict) -> None:
 def resume(turn, slots: dict) -> None:
     """Pick up a saved activity, if there is one."""
     if not flow.pick_up(turn):
-        turn.say("nothing_to_resume")
+        turn.say("nothing_to_resume")  # "we're ready" at the menu: then what can start, not a dead end
+        turn.reply.text(listening.reprompt_for(turn))
 
 
 def next_(turn, slots: dict) -> None:
