@@ -181,6 +181,8 @@ class Catalog:
             [(i.name, t) for i in self.intents for t in i.open_templates], self.rules,
             {slot: values for slot, values in known.items() if slot not in opened}, self.skip_words)
         self._detecting = [i for i in self.intents if i.detect]
+        leads = [tpl.regex(t, self.rules) for t in _template_list("lead_ins", data.get("lead_ins"), "lead_ins")]
+        self._lead_in = re.compile("^(?:" + "|".join(leads) + ")") if leads else None
         self._contains = [(i.name, re.compile("(?:^| )(?:" + "|".join(tpl.regex(c, self.rules) for c in i.contains) + ")"))
                           for i in self.intents if i.contains]
         self._vocabulary = sorted(
@@ -322,7 +324,7 @@ class Catalog:
             inside = regex.search(said + " ")
             if (live is None or name in live) and inside:
                 return Match(name, {}, 1.0, inside.group(0).strip())
-        found = self._matcher.match(said, live)
+        found = self._matcher.match(said, live) or self._after_lead_in(said, live)
         if found:
             return Match(found.intent, found.slots, 1.0, found.template)
         fixed, score = self._fix_typos(said, cutoff)
@@ -335,6 +337,19 @@ class Catalog:
         found = self._open_matcher.match(said, live)  # "start the juggling game": a name we do not know
         if found:
             return Match(found.intent, found.slots, 1.0, found.template)
+        return None
+
+    def _after_lead_in(self, said: str, live: set[str] | None):
+        """"okay we're ready, let's do a check in": the command after a clause said on the way to it."""
+        rest = said
+        for _ in range(2):  # "okay we're ready, sounds good, next one"
+            lead = self._lead_in.match(rest + " ") if self._lead_in else None
+            if not lead or lead.end() >= len(rest):
+                return None
+            rest = rest[lead.end():].strip()
+            found = self._matcher.match(rest, live)
+            if found:
+                return found
         return None
 
     def _fix_typos(self, said: str, cutoff: float | None) -> tuple[str, float]:

@@ -16,6 +16,7 @@ from .words import fill
 def offer(turn, key: str = "offer") -> None:
     """Back to the menu, offering what to do next (a check-in, or another one)."""
     turn.state["mode"] = "menu"
+    turn.state["offered"] = key  # what "next" answers: a first offer it turns down, another round it takes
     turn.say(key)
     turn.reply.reprompt = turn.p("offer_reprompt")
 

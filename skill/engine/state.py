@@ -5,7 +5,8 @@
      "back": the mode to return to after a confirm, "run": the activity in progress or None,
      "last": the last reply worth repeating (menu, confirm, safety), "safe_only": bool,
      "n": step counter, "seed": int, "started": epoch, "context": "dinner" | ... | "any",
-     "asked_first": the last reply asked "would you like to start?", "list_at": next page of names}
+     "asked_first": the last reply asked "would you like to start?", "list_at": next page of names,
+     "offered": the menu's last offer ("offer", or "after_finish" once a check-in is over)}
 """
 
 from __future__ import annotations

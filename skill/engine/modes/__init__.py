@@ -35,11 +35,18 @@ def _invited(state: dict) -> bool:
     return bool(state.get("invitation"))
 
 
+def _never(state: dict) -> bool:
+    return False
+
+
 # Intents a mode handles always but listens for only when they can mean something.
 LISTEN_ONLY_WHEN = {
     "running": {"TimeLeftIntent": _timer},
     "paused": {"TimeLeftIntent": _timer},
     "idle": {name: _invited for name in idle.ONLY_WHEN_INVITED},
+    # Answered when typed, never listened for: by voice a partner's late "I'm done" after the
+    # last turn should pass unheard, not end or start anything.
+    "menu": {"DoneIntent": _never, "BothDoneIntent": _never},
 }
 
 

@@ -40,15 +40,28 @@ def replay(turn, last: dict) -> None:
 def resume(turn, slots: dict) -> None:
     """Pick up a saved activity, if there is one."""
     if not flow.pick_up(turn):
-        turn.say("nothing_to_resume")
+        turn.say("nothing_to_resume")  # "we're ready" at the menu: then what can start, not a dead end
+        turn.reply.text(listening.reprompt_for(turn))
 
 
 def next_(turn, slots: dict) -> None:
-    """Right after a page of names: the next page. Otherwise the saved activity, or a new check-in."""
+    """Right after a page of names: the next page. After a finished check-in, "another one": a new one.
+
+    At the first offer of a session Next is mostly "let's skip this one" or "pass": it turns the
+    offer down rather than start what was just skipped."""
     if turn.list_at:
         return shared.list_page(turn, turn.list_at)
+    if turn.state.get("offered") != "after_finish":
+        return no(turn, slots)
     if not flow.pick_up(turn):
         starts.start_checkin(turn)
+
+
+def nothing_running(turn, slots: dict) -> None:
+    """"I'm done" with no turn running (often the second partner, just after the last turn)."""
+    turn.say("done_nothing_running")
+    turn.reply.text(listening.reprompt_for(turn))
+    turn.reply.remember = False
 
 
 def nothing_under_way(turn, slots: dict) -> None:
@@ -80,6 +93,8 @@ TABLE = {
     "AMAZON.RepeatIntent": repeat,
     "AMAZON.ResumeIntent": resume,
     "AMAZON.NextIntent": next_,
+    "DoneIntent": nothing_running,
+    "BothDoneIntent": nothing_running,
     "AMAZON.StartOverIntent": start_over,
     "AMAZON.PauseIntent": nothing_under_way,
     "AMAZON.PreviousIntent": nothing_under_way,
