@@ -10,6 +10,8 @@ our process. What that buys, measured in bench/tts.py:
   system when it ends (glibc must hand large blocks back: `_return_large_blocks`). One process,
   no second Python and numpy: the voice costs the library and the weights, plus one sentence's
   activations while it renders.
+- slices: with the model cut in two (`piper_split.py`), the decoder renders about 1.5 s of speech
+  at a time, so a long sentence costs no more than a short one.
 - pace: the length scale is an input of every run, so "slower" is at once, with no second model
   loaded (piper's program fixes it when it starts: `piper_process.py`, kept as the fallback).
 Each sentence is rendered on its own and scaled to full range, as piper does, so the audio is
@@ -31,6 +33,8 @@ from .voices import VoiceInfo
 from .wavio import Audio, resample, to_int16
 
 MAX_INT16 = 32767.0
+SLICE_FRAMES = 128   # latent frames decoded at once (about 1.5 s of speech at length scale 1)
+CONTEXT_FRAMES = 16  # frames of context either side of a slice: its middle is then as decoded whole
 
 
 def _return_large_blocks() -> None:
@@ -87,11 +91,24 @@ class VoiceModel:
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # onnxruntime's own warnings are not for the couple
         _return_large_blocks()
+        from .piper_split import cut_of, make_cut
+
+        cut = cut_of(Path(voice.model))
         try:
-            self.session = onnxruntime.InferenceSession(str(voice.model), sess_options=options,
-                                                        providers=["CPUExecutionProvider"])
+            if cut:
+                self.session = onnxruntime.InferenceSession(str(cut[0]), sess_options=options,
+                                                            providers=["CPUExecutionProvider"])
+                self.decoder = onnxruntime.InferenceSession(str(cut[1]), sess_options=options,
+                                                            providers=["CPUExecutionProvider"])
+                self.decoder_input = cut[2]
+            else:
+                self.session = onnxruntime.InferenceSession(str(voice.model), sess_options=options,
+                                                            providers=["CPUExecutionProvider"])
+                self.decoder = None
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
             raise SpeechError(f"voice {voice.name}: the model cannot be loaded ({str(exc)[:160]})") from None
+        if not cut and os.environ.get("CLOSER_PIPER_CUT", "1") != "0":
+            make_cut(Path(voice.model))  # in the background: the next start renders a slice at a time
         self.lock = threading.Lock()
 
     @classmethod
@@ -123,7 +140,7 @@ class VoiceModel:
                 inputs["sid"] = np.array([0], dtype=np.int64)
             try:
                 with self.lock:
-                    audio = self.session.run(None, inputs)[0].reshape(-1)
+                    audio = self._run(inputs)
             except Exception as exc:  # onnxruntime's own error types
                 raise SpeechError(f"the voice could not render ({str(exc)[:160]})") from None
             peak = float(np.abs(audio).max()) if audio.size else 0.0
@@ -132,6 +149,24 @@ class VoiceModel:
         if not pieces:
             raise SpeechError("nothing to say")
         return np.concatenate(pieces)
+
+
+    def _run(self, inputs: dict) -> np.ndarray:
+        """The model's audio for one sentence (float, one dimension): whole, or with the cut model the
+        latent frames first, then the decoder a slice at a time with context either side, so only a
+        slice's activations are alive at once (piper_split.py)."""
+        if self.decoder is None:
+            return self.session.run(None, inputs)[0].reshape(-1)
+        z = self.session.run(None, inputs)[0]
+        frames = z.shape[-1]
+        pieces, hop = [], None
+        for start in range(0, frames, SLICE_FRAMES):
+            end = min(frames, start + SLICE_FRAMES)
+            low, high = max(0, start - CONTEXT_FRAMES), min(frames, end + CONTEXT_FRAMES)
+            audio = self.decoder.run(None, {self.decoder_input: np.ascontiguousarray(z[..., low:high])})[0].reshape(-1)
+            hop = hop or audio.size // (high - low)
+            pieces.append(audio[(start - low) * hop:(end - low) * hop])
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
 class OnnxPiperSpeaker:
