@@ -4,14 +4,16 @@ A Piper voice is a VITS model (`.onnx`) and its config (`.onnx.json`); its files
 code (en_US-joe-medium: dataset CC0, see its model card), and onnxruntime is MIT. So we run the model
 ourselves, with phoneme ids from the espeak-ng program (`piper_phonemes.py`), and no GPL code is in
 our process. What that buys, measured in bench/tts.py:
-- memory: we choose the session options piper leaves at their defaults. onnxruntime's CPU arena
-  keeps the activations of the longest sentence ever rendered (about 20 MB a second of speech) and
-  its memory pattern plans them ahead; without both, a render's activations are returned to the
-  system when it ends (glibc must hand large blocks back: `_return_large_blocks`). One process,
-  no second Python and numpy: the voice costs the library and the weights, plus one sentence's
-  activations while it renders.
-- slices: with the model cut in two (`piper_split.py`), the decoder renders about 1.5 s of speech
-  at a time, so a long sentence costs no more than a short one.
+- memory: we choose the session options piper leaves at their defaults. Its one session keeps, in
+  onnxruntime's CPU arena, the activations of the longest sentence it ever rendered (about 17 MB a
+  second of speech, mostly the decoder's). With the model cut in two (`piper_split.py`), the
+  decoder renders 128 latent frames (about 1.5 s) at a time, so its arena never holds more than a
+  slice's worth, whatever the sentence; without a memory pattern for it, since every slice's
+  length differs. Arenas are kept: without them every tensor is a fresh allocation and a render
+  took 70% more CPU here (bench figures in the README). Until the cut exists, the model runs whole
+  without arena or memory pattern, so a render's activations go back to the system when it ends
+  (glibc must hand large blocks back: `_return_large_blocks`). One process: no second Python and
+  numpy; the voice costs the library, the weights and the arenas.
 - pace: the length scale is an input of every run, so "slower" is at once, with no second model
   loaded (piper's program fixes it when it starts: `piper_process.py`, kept as the fallback).
 Each sentence is rendered on its own and scaled to full range, as piper does, so the audio is
@@ -84,26 +86,27 @@ class VoiceModel:
                 raise SpeechError(f"voice {voice.name}: only espeak-ng phonemes are supported here")
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SpeechError(f"voice {voice.name}: its config cannot be read ({exc})") from None
-        options = onnxruntime.SessionOptions()
-        options.enable_cpu_mem_arena = False  # see the module docstring: activations go back after a render
-        options.enable_mem_pattern = False
-        options.intra_op_num_threads = _threads()
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3  # onnxruntime's own warnings are not for the couple
         _return_large_blocks()
         from .piper_split import cut_of, make_cut
 
         cut = cut_of(Path(voice.model))
+
+        def session(path, arena: bool, pattern: bool):
+            options = onnxruntime.SessionOptions()
+            options.enable_cpu_mem_arena = arena
+            options.enable_mem_pattern = pattern
+            options.intra_op_num_threads = _threads()
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3  # onnxruntime's own warnings are not for the couple
+            return onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+
         try:
-            if cut:
-                self.session = onnxruntime.InferenceSession(str(cut[0]), sess_options=options,
-                                                            providers=["CPUExecutionProvider"])
-                self.decoder = onnxruntime.InferenceSession(str(cut[1]), sess_options=options,
-                                                            providers=["CPUExecutionProvider"])
+            if cut:  # see the module docstring for why these options
+                self.session = session(cut[0], arena=True, pattern=True)
+                self.decoder = session(cut[1], arena=True, pattern=False)
                 self.decoder_input = cut[2]
             else:
-                self.session = onnxruntime.InferenceSession(str(voice.model), sess_options=options,
-                                                            providers=["CPUExecutionProvider"])
+                self.session = session(voice.model, arena=False, pattern=False)
                 self.decoder = None
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
             raise SpeechError(f"voice {voice.name}: the model cannot be loaded ({str(exc)[:160]})") from None
