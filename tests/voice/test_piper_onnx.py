@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,24 @@ def piper_program(lines: list[str], scale: float = 1.0) -> list[tuple[list[list[
     proc.stdin.close()
     proc.wait(timeout=60)
     return out
+
+
+def test_clause_ends_keep_what_piper_keeps():
+    from local_voice.piper_phonemes import clause_ends
+
+    assert clause_ends("Sam, you go first. Take your time") == [(", ", False), (".", True)]
+    assert clause_ends("Dr. Smith lives on St. near the U.S. border.") == [(".", True), (".", True)]
+    assert clause_ends("Wait... is it \u2014 really: yes; \"Go!\" she said?") == [
+        ("", False), ("; ", False), (": ", False), ("; ", False), ("!", True), ("?", True)]
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed (apt-get install espeak-ng)")
+def test_the_glide_between_vowels_is_written_as_piper_writes_it():
+    from local_voice.piper_phonemes import sentences
+
+    said = sentences("Maybe a hug, she asked.")
+    assert said == [said[0]] and said[0].count("\u02b2") == 2 and said[0].endswith(".")  # "ʲ" after maybe, she
+    assert ", " in said[0]
 
 
 @pytest.fixture(scope="module")
