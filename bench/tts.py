@@ -1,6 +1,11 @@
 """Speech out: how soon a reply starts, how fast Piper renders, how calm it speaks, how much memory it takes.
 
     taskset -c 1 .venv/bin/python bench/tts.py [--core N] [--rounds N] [--skip-memory | --memory-only]
+                                               [--renderer onnx|process]
+
+`--renderer`: Piper rendered by our code in closer's process (onnx, the default: local_voice/piper_onnx.py;
+its memory measured in fresh processes by bench/piper_onnx_memory.py) or by piper's own program beside
+it (process, the fallback; the piper figures below then are that process's).
 
 Pins itself (and so the piper process it starts) to one core, `--core` (default 1).
 Reported, each with its goal and the ratio figure/goal:
@@ -277,13 +282,16 @@ def bench_piper(rounds: int) -> None:
 
     live = Voice(cache=False, live=True)  # as the live loop plays replies
     started = time.perf_counter()
-    line("first sample after a pace change (the running process stands in)",
+    in_process = os.environ.get(RENDERER_ENV) == "onnx"
+    line("first sample after a pace change " + ("(at the new pace: same model)" if in_process else
+                                               "(the running process stands in)"),
          first_sample_ms(live, reply("Okay, I'll slow down.", pace=-2)), "ms", GOALS["first_ms"])
     switch = PiperProcess._wanted  # the running process gives way once it has rested; the new one loads
     if switch is not None:
         switch.done.wait(120)
-    line("  until piper speaks at the new pace (a new process loads)", (time.perf_counter() - started) * 1000, "ms")
-    if os.environ.get(RENDERER_ENV) == "process":
+    if not in_process:
+        line("  until piper speaks at the new pace (a new process loads)", (time.perf_counter() - started) * 1000,
+             "ms")
         print(f"  piper processes at once, most: {PiperProcess.most_at_once} (goal 1: each holds the model)")
 
     with tempfile.TemporaryDirectory() as tmp:
