@@ -61,6 +61,18 @@ def piper_program(lines: list[str], scale: float = 1.0) -> list[tuple[list[list[
     return out
 
 
+def test_no_module_of_ours_imports_piper():
+    """The GPL boundary (README): piper-tts is run as a program, never imported."""
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in [p for folder in ("local_voice", "skill", "bench", "scripts") for p in (root / folder).rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            found += [f"{path.relative_to(root)}: {n}" for n in names if n == "piper" or n.startswith("piper.")]
+    assert not found, found
+
+
 def test_clause_ends_keep_what_piper_keeps():
     from local_voice.piper_phonemes import clause_ends
 
@@ -135,6 +147,7 @@ def test_slower_is_rendered_at_once_by_the_same_model(tmp_path):
     assert len(slow) > 1.15 * len(calm)
     assert len(list((tmp_path / "pcm16k").iterdir())) == 2, "both paces are exact, so both are cached"
     assert len(VoiceModel._loaded) == 1 and not any(p.alive for p in PiperProcess.running)
+    assert "piper" not in sys.modules
 
 
 @needs_piper
