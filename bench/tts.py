@@ -154,8 +154,10 @@ def piper_peak_longest(level: int, before: bool = False, count: int = 6) -> tupl
 
 
 def cpu_seconds() -> float:
-    """CPU time so far of this process and of the piper process rendering now (utime + stime)."""
-    total = time.process_time()
+    """CPU time so far of this process, of its children that ended (the espeak-ng runs that phonemize
+    for Piper in-process) and of the piper process rendering now (utime + stime)."""
+    times = os.times()
+    total = time.process_time() + times.children_user + times.children_system
     process = PiperProcess._shared
     if process is not None and process.alive:
         try:
