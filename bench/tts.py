@@ -1,6 +1,11 @@
 """Speech out: how soon a reply starts, how fast Piper renders, how calm it speaks, how much memory it takes.
 
     taskset -c 1 .venv/bin/python bench/tts.py [--core N] [--rounds N] [--skip-memory | --memory-only]
+                                               [--renderer onnx|process]
+
+`--renderer`: Piper rendered by our code in closer's process (onnx, the default: local_voice/piper_onnx.py;
+its memory measured in fresh processes by bench/piper_onnx_memory.py) or by piper's own program beside
+it (process, the fallback; the piper figures below then are that process's).
 
 Pins itself (and so the piper process it starts) to one core, `--core` (default 1).
 Reported, each with its goal and the ratio figure/goal:
@@ -59,6 +64,8 @@ sys.path.insert(0, str(ROOT))
 
 from local_voice import voices  # noqa: E402
 from local_voice.piper_process import PiperProcess, length_scale  # noqa: E402
+from local_voice.piper_split import make_cut  # noqa: E402
+from local_voice.tts import RENDERER_ENV, piper_renderer  # noqa: E402
 from local_voice.voice import JOIN_KEEP, RATE, Voice, fixed_lines, system_phrases, trim  # noqa: E402
 
 PLAIN_12 = "What is one thing your partner did this week that surprised you?"
@@ -68,7 +75,8 @@ PASSAGE = ("Take a moment to settle in together. When you are ready, each of you
            "that made you smile, and the other simply listens without fixing anything. There is no right answer "
            "here, only what is true for you.")
 PI4_FACTOR = 3.5   # see the module docstring: an assumed single-core ratio, not measured here
-GOALS = {"first_ms": 300.0, "cached_ms": 20.0, "wpm_passage": 160.0, "piper_mb": 350.0, "espeak_mb": 200.0}
+GOALS = {"first_ms": 300.0, "cached_ms": 20.0, "wpm_passage": 160.0, "piper_mb": 350.0, "espeak_mb": 200.0,
+         "piper_side_mb": 180.0}  # what the Piper side may take so that closer (under 170 MB) and it fit 350
 
 
 def words(text: str) -> int:
@@ -146,8 +154,10 @@ def piper_peak_longest(level: int, before: bool = False, count: int = 6) -> tupl
 
 
 def cpu_seconds() -> float:
-    """CPU time so far of this process and of the piper process rendering now (utime + stime)."""
-    total = time.process_time()
+    """CPU time so far of this process, of its children that ended (the espeak-ng runs that phonemize
+    for Piper in-process) and of the piper process rendering now (utime + stime)."""
+    times = os.times()
+    total = time.process_time() + times.children_user + times.children_system
     process = PiperProcess._shared
     if process is not None and process.alive:
         try:
@@ -274,13 +284,17 @@ def bench_piper(rounds: int) -> None:
 
     live = Voice(cache=False, live=True)  # as the live loop plays replies
     started = time.perf_counter()
-    line("first sample after a pace change (the running process stands in)",
+    in_process = os.environ.get(RENDERER_ENV) == "onnx"
+    line("first sample after a pace change " + ("(at the new pace: same model)" if in_process else
+                                               "(the running process stands in)"),
          first_sample_ms(live, reply("Okay, I'll slow down.", pace=-2)), "ms", GOALS["first_ms"])
     switch = PiperProcess._wanted  # the running process gives way once it has rested; the new one loads
     if switch is not None:
         switch.done.wait(120)
-    line("  until piper speaks at the new pace (a new process loads)", (time.perf_counter() - started) * 1000, "ms")
-    print(f"  piper processes at once, most: {PiperProcess.most_at_once} (goal 1: each holds the model)")
+    if not in_process:
+        line("  until piper speaks at the new pace (a new process loads)", (time.perf_counter() - started) * 1000,
+             "ms")
+        print(f"  piper processes at once, most: {PiperProcess.most_at_once} (goal 1: each holds the model)")
 
     with tempfile.TemporaryDirectory() as tmp:
         cached = Voice(cache_dir=tmp)
@@ -298,6 +312,12 @@ def bench_piper(rounds: int) -> None:
           f"at this real-time factor that is about {sum(map(words, total)) / 150 * 60 * render / audio / 60:.0f} "
           f"minutes on one core)")
     PiperProcess.close_shared()
+    if os.environ.get(RENDERER_ENV) == "onnx":
+        found = onnx_child("bylength")
+        print(f"  Piper in-process, memory added by words rendered at once (over {found['before']:.0f} MB of Python, "
+              f"numpy and closer's speech code): loaded {found['loaded'] - found['before']:.0f} MB, "
+              + ", ".join(f"{n} words {mb - found['before']:.0f} MB" for n, mb in found["peaks"].items()))
+        return
     peaks = piper_peak_by_length()
     print("  piper process peak memory by words rendered at once: "
           + ", ".join(f"{n} words {mb:.0f} MB" for n, mb in peaks)
@@ -305,18 +325,27 @@ def bench_piper(rounds: int) -> None:
 
 
 def tree_rss_mb(pid: int) -> tuple[float, float, int]:
-    """Resident memory of a process and of its descendants, in MB, and how many descendants run."""
+    """Resident memory of a process and of its descendants, in MB, and how many descendants run.
+    A child caught between fork and exec still runs its parent's program in its parent's pages (shared,
+    copy-on-write, or the very same with vfork): counting it would count the parent twice, so it is
+    left out (Piper in-process starts espeak-ng for each sentence's phonemes)."""
     own, children, count = 0, 0, 0
     pids = [pid]
+    parent_command = {pid: None}
     while pids:
         current = pids.pop()
         try:
+            command = Path(f"/proc/{current}/cmdline").read_bytes()
+            if current != pid and command == parent_command.get(current):
+                continue
             status = Path(f"/proc/{current}/status").read_text()
             kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
             own, children = (own + kb, children) if current == pid else (own, children + kb)
             count += current != pid
             for task in Path(f"/proc/{current}/task").iterdir():
-                pids += [int(c) for c in (task / "children").read_text().split()]
+                for child in (task / "children").read_text().split():
+                    pids.append(int(child))
+                    parent_command[int(child)] = command
         except (OSError, AttributeError, ValueError):
             continue
     return own / 1024.0, children / 1024.0, count
@@ -377,13 +406,73 @@ def session_peak_mb(voice: str, tmp: Path) -> tuple[float, float, float, int, in
     return peak, own_peak, children_peak, proc.returncode, most
 
 
+def onnx_child(*task: str) -> dict:
+    """bench/piper_onnx_memory.py in a fresh process (its high-water mark is this measurement's alone)."""
+    import json
+
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "piper_onnx_memory.py"), *task], cwd=str(ROOT),
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def onnx_memory(piper: str, tmp: Path) -> float:
+    """Piper rendered in closer's own process: the tree is closer (there is no piper process)."""
+    mb, own, children, code, _ = session_peak_mb(piper, tmp)
+    line(f"peak memory, closer local + Piper in-process ({'ran' if code == 0 else f'exit {code}'})", mb, "MB",
+         GOALS["piper_mb"])
+    line("  of which closer itself (pocketsphinx, engine, Piper) / its children (espeak-ng phonemes)", own,
+         f"MB / {children:.1f} MB")
+    worst = 0.0
+    for level in (-2, 0, 2):
+        found = onnx_child("longest", str(level))
+        worst = max(worst, found["peak"] - found["before"])
+        line(f"  Piper's cost, 6 longest prompt lines at pace {level:+d} ({found['words']} words at once)",
+             found["peak"] - found["before"], f"MB (then {found['after'] - found['before']:.0f} MB held)",
+             GOALS["piper_side_mb"])
+    return worst
+
+
+def process_memory(piper: str, tmp: Path) -> None:
+    """Piper rendered by piper's own program beside closer (the fallback)."""
+    mb, own, children, code, most = session_peak_mb(piper, tmp)
+    line(f"peak memory, closer local + piper ({'ran' if code == 0 else f'exit {code}'})", mb, "MB",
+         GOALS["piper_mb"])
+    line("  of which closer (pocketsphinx, engine) / piper", own,
+         f"MB / {children:.1f} MB ({most} piper process{'es' if most > 1 else ''} at most at once)")
+    worst = 0.0
+    for level in (-2, 0, 2):
+        peak, words_at_once = piper_peak_longest(level)
+        worst = max(worst, peak)
+        line(f"  piper peak, 6 longest prompt lines at pace {level:+d} ({words_at_once} words at once)",
+             peak, "MB", GOALS["piper_side_mb"])
+    peak, words_at_once = piper_peak_longest(-2, before=True)
+    line(f"    the same at pace -2 cut as before ({words_at_once} words at once)", peak, "MB")
+    live_peak, live_most = live_pace_change_peak()
+    line(f"  piper, live: longest lines, 'slower', the same slower ({live_most} at once at most)",
+         live_peak, "MB")
+    worst = max(worst, live_peak)
+    line("  worst case: closer's peak + piper's worst (one piper at a time)", own + worst, "MB",
+         GOALS["piper_mb"])
+    line("  piper's worst against what the goal leaves it (350 - closer's peak)", worst, "MB",
+         max(1.0, GOALS["piper_mb"] - own))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--core", type=int, default=1, help="the one core to run on (default 1)")
     parser.add_argument("--rounds", type=int, default=3, help="uncached sentences per first-sample figure")
     parser.add_argument("--skip-memory", action="store_true", help="leave out the `closer local` memory runs")
     parser.add_argument("--memory-only", action="store_true", help="only the memory runs")
+    parser.add_argument("--renderer", choices=("onnx", "process"), default=piper_renderer(),
+                        help="who renders Piper: our code in-process (onnx, the default) or piper's program")
     args = parser.parse_args()
+    os.environ[RENDERER_ENV] = args.renderer  # closer local, started below, inherits it
+    piper_voice = next((v for v in voices.installed() if v.engine == "piper"), None)
+    if args.renderer == "onnx" and piper_voice is not None:
+        print(f"Piper rendered by our code with onnxruntime (model cut for sliced decoding: "
+              f"{'yes' if make_cut(piper_voice.model, wait=True) else 'no'})")
+    else:
+        print("Piper rendered by piper's own program (python -m piper)")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.core})  # the piper process inherits it
     print(f"bench/tts.py on core {args.core} of {os.cpu_count()} (figures from a shared, loaded machine vary)")
@@ -396,31 +485,17 @@ def main() -> int:
     if not args.skip_memory and shutil.which("espeak-ng"):
         with tempfile.TemporaryDirectory() as tmp:
             piper = next((v.name for v in voices.installed() if v.engine == "piper"), None)
-            if piper:
-                mb, own, children, code, most = session_peak_mb(piper, Path(tmp))
-                line(f"peak memory, closer local + piper ({'ran' if code == 0 else f'exit {code}'})", mb, "MB",
-                     GOALS["piper_mb"])
-                line("  of which closer (pocketsphinx, engine) / piper", own,
-                     f"MB / {children:.1f} MB ({most} piper process{'es' if most > 1 else ''} at most at once)")
-                worst = 0.0
-                for level in (-2, 0, 2):
-                    peak, words_at_once = piper_peak_longest(level)
-                    worst = max(worst, peak)
-                    line(f"  piper peak, 6 longest prompt lines at pace {level:+d} ({words_at_once} words at once)",
-                         peak, "MB")
-                peak, words_at_once = piper_peak_longest(-2, before=True)
-                line(f"    the same at pace -2 cut as before ({words_at_once} words at once)", peak, "MB")
-                live_peak, live_most = live_pace_change_peak()
-                line(f"  piper, live: longest lines, 'slower', the same slower ({live_most} at once at most)",
-                     live_peak, "MB")
-                worst = max(worst, live_peak)
-                line("  worst case: closer's peak + piper's worst (one piper at a time)", own + worst, "MB",
-                     GOALS["piper_mb"])
-                line("  piper's worst against what the goal leaves it (350 - closer's peak)", worst, "MB",
-                     max(1.0, GOALS["piper_mb"] - own))
+            worst = None
+            if piper and os.environ.get(RENDERER_ENV) == "onnx":
+                worst = onnx_memory(piper, Path(tmp))
+            elif piper:
+                process_memory(piper, Path(tmp))
             mb, own, _, code, _ = session_peak_mb("espeak", Path(tmp))
             line(f"peak memory, closer local with espeak-ng ({'ran' if code == 0 else f'exit {code}'})", mb, "MB",
                  GOALS["espeak_mb"])
+            if worst is not None:  # closer without Piper (the espeak-ng run) plus Piper's worst cost
+                line("  worst case with Piper in-process: closer's peak with espeak-ng + Piper's worst cost",
+                     own + worst, "MB", GOALS["piper_mb"])
     return 0
 
 

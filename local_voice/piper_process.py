@@ -1,5 +1,8 @@
 """Piper neural speech, rendered by piper's own program running beside us as a separate process.
 
+The fallback: by default our own code renders Piper voices in-process (`piper_onnx.py`, less memory
+and a new pace at once); this one serves without onnxruntime or with CLOSER_PIPER_RENDERER=process.
+
 The GPL boundary: piper-tts is GPL-3.0 and this project is Apache-2.0, so no module of ours
 imports `piper`. We start its command-line program exactly as pip installed it
 (`python -m piper`), keep it running, write one sentence a line to its standard input and

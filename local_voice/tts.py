@@ -1,6 +1,6 @@
 """Speech out, behind one interface: `open_speaker(name, wpm).render(text) -> Audio`.
 
-Piper (a neural voice, `piper_process.py`) speaks whenever a Piper voice is installed;
+Piper (a neural voice, `piper_onnx.py`, or piper's own program: `piper_process.py`) speaks whenever a Piper voice is installed;
 pyttsx3 driving espeak-ng (`Speaker`, below) is the fallback and `--voice espeak`.
 Both are asked for a speaking rate in words a minute as heard (`DEFAULT_WPM`, calm).
 
@@ -198,6 +198,21 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("closer-together", appauthor=False)) / "speech"
 
 
+RENDERER_ENV = "CLOSER_PIPER_RENDERER"
+
+
+def piper_renderer() -> str:
+    """Who renders a Piper voice: "onnx", our own code with onnxruntime in this process (the default:
+    less memory, a new pace at once; piper_onnx.py), or "process", piper-tts's own program beside us
+    (piper_process.py): the fallback without onnxruntime, or when $CLOSER_PIPER_RENDERER says so."""
+    import importlib.util
+
+    wanted = os.environ.get(RENDERER_ENV, "").strip().lower()
+    if wanted in ("process", "onnx"):
+        return wanted
+    return "onnx" if importlib.util.find_spec("onnxruntime") else "process"
+
+
 def open_speaker(name: str | None = None, wpm: float | None = None):
     """The speaker for a voice name (None: the active voice) at a heard rate; raises SpeechError."""
     from . import voices
@@ -208,6 +223,10 @@ def open_speaker(name: str | None = None, wpm: float | None = None):
         raise SpeechError(str(exc)) from None
     wpm = float(wpm or DEFAULT_WPM)
     if info.engine == "piper":
+        if piper_renderer() == "onnx":
+            from .piper_onnx import OnnxPiperSpeaker
+
+            return OnnxPiperSpeaker(info, wpm)
         from .piper_process import PiperSpeaker
 
         return PiperSpeaker(info, wpm)

@@ -65,6 +65,13 @@ def run_warm(args: argparse.Namespace) -> int:
     except SpeechError as exc:
         print(f"closer voices warm: {exc}", file=sys.stderr)
         return 1
+    if voice.info.engine == "piper":
+        from .piper_split import cut_of, make_cut
+        from .tts import piper_renderer
+
+        if piper_renderer() == "onnx" and not cut_of(voice.info.model):
+            print("Cutting the voice model for sliced decoding (once; less memory while speaking) ...", file=sys.stderr)
+            make_cut(voice.info.model, wait=True)
     lines = fixed_lines()
     paces = sorted({max(-2, min(2, p)) for p in args.pace})
     print(f"Pre-rendering {len(lines)} fixed sentences with {voice.info.name} at pace {', '.join(map(str, paces))} "

@@ -225,11 +225,14 @@ def test_a_piper_voice_that_cannot_run_falls_back_to_espeak(tmp_path, monkeypatc
 
 
 @needs_piper
-def test_after_slower_the_running_voice_stands_in_until_the_new_pace_is_loaded(tmp_path):
-    """Decided by which process rendered and by the switch's own event, not by wall-clock waits or by
-    comparing lengths Piper draws at random (the old version failed once in a clean-clone run)."""
+def test_after_slower_the_running_voice_stands_in_until_the_new_pace_is_loaded(tmp_path, monkeypatch):
+    """piper's own program (the fallback renderer) fixes its pace when it starts. Decided by which process
+    rendered and by the switch's own event, not by wall-clock waits or by comparing lengths Piper draws
+    at random (the old version failed once in a clean-clone run)."""
     from local_voice.piper_process import PiperProcess
     from local_voice.voice import Voice
+
+    monkeypatch.setenv("CLOSER_PIPER_RENDERER", "process")
 
     PiperProcess.close_shared()
     PiperProcess.most_at_once = 0
