@@ -149,7 +149,7 @@ def main(argv=None) -> int:
         if key.startswith("pass."):
             old = getattr(safety, key[5:])
             setattr(safety, key[5:], tuple(float(x) for x in value.split(",")) if isinstance(old, tuple)
-                    else float(value) if old is None else type(old)(value))
+                    else float(value) if old is None else bool(int(value)) if isinstance(old, bool) else type(old)(value))
     print(f"safety pass {overrides or 'as compiled'} (model built in {built:.1f} s); {len(found)} disclosures, "
           f"{len(talk)} everyday")
     for voice in [v for v in args.voices.split(",") if v]:

@@ -40,6 +40,14 @@ class SafetyPass:
     check_warps = (0.94, 1.06, 0.90, 1.10)
     agree_needed = 2
 
+    base_warp = 1.0
+    # A decode that put more than this many seconds of loud speech in silence or filler has not
+    # heard all that was said (None: no limit).
+    max_unplaced: float | None = None
+
+    # True: the audio as it is must be heard as a disclosure before any scaled copy is tried.
+    first_required = True
+
     # Faint room noise mixed into every clip before decoding, this many dB below its speech (None: none).
     noise_floor_db: float | None = None
 
@@ -74,6 +82,12 @@ class SafetyPass:
         with self._lock:
             if self.noise_floor_db is not None:
                 pcm = with_floor(pcm, self.noise_floor_db)
+            if self.base_warp != 1.0:
+                from .sphinx import warp
+
+                pcm = warp(pcm, self.base_warp)
+            if not self.first_required:
+                return self._any_agree(pcm)
             found = self._check(pcm)
             if found is None or not self.agree:
                 return found
@@ -89,6 +103,24 @@ class SafetyPass:
                     break
             return None
 
+    def _any_agree(self, pcm: bytes) -> dict | None:
+        """`agree_needed + 1` of the decodes (the audio as it is and its scaled copies) hear a disclosure."""
+        from .sphinx import warp
+
+        needed, found = self.agree_needed + (1 if self.agree else 0), None
+        factors = (1.0, *self.check_warps) if self.agree else (1.0,)
+        agreed, left = 0, len(factors)
+        for factor in factors:
+            heard = self._check(warp(pcm, factor))
+            found = found or heard
+            agreed += heard is not None
+            left -= 1
+            if agreed >= needed:
+                return found
+            if agreed + left < needed:
+                return None
+        return None
+
     def _check(self, pcm: bytes) -> dict | None:
         d = self.decoder
         d.start_utt()
@@ -99,6 +131,11 @@ class SafetyPass:
         del hyp
         found = self.matcher(words) if words else None
         del words  # the hypothesis goes no further than this line
+        if found is not None and self.max_unplaced is not None:
+            from .sphinx import PocketsphinxRecognizer
+
+            if PocketsphinxRecognizer._unplaced_speech(pcm, d.seg()) > self.max_unplaced:
+                return None
         return found
 
 
