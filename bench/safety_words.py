@@ -7,8 +7,9 @@ Only synthesized test sentences from tests/safety/ and tests/voice's table talk 
 prints the words the pass decoded next to what was said (never run it on real speech; the product
 itself never logs or keeps these words). Each clip is cut exactly as `closer recognize` cuts it
 (endpointer, dither, trim), once, and cached; then the safety pass (its compiled model, or one built
-with `--set GENERAL_MASS=0.2`-style overrides of safety_model's settings, or SafetyPass attributes
-with `--set pass.agree_needed=3`) decides on it. Prints recall and false alarms per voice and with
+with `--set GENERAL_MASS=0.2`-style overrides of safety_model's settings; SafetyPass attributes with
+`--set pass.noise_floor_db=none` (before: none), decoder settings with `--set dec.fwdflatlw=10`)
+decides on it. Prints recall and false alarms per voice and with
 `--words` every decode of every missed disclosure and false alarm.
 """
 
@@ -148,9 +149,9 @@ def main(argv=None) -> int:
     for key, value in overrides.items():
         if key.startswith("pass."):
             old = getattr(safety, key[5:])
-            setattr(safety, key[5:], tuple(float(x) for x in value.split(",")) if isinstance(old, tuple)
-                    else float(value) if old is None else bool(int(value)) if isinstance(old, bool) else type(old)(value))
-    print(f"safety pass {overrides or 'as compiled'} (model built in {built:.1f} s); {len(found)} disclosures, "
+            setattr(safety, key[5:], None if value.lower() == "none" else tuple(float(x) for x in value.split(","))
+                    if isinstance(old, tuple) else float(value) if old is None else bool(int(value)) if isinstance(old, bool) else type(old)(value))
+    print(f"safety pass {overrides or 'as compiled'} (noise floor {safety.noise_floor_db} dB; model built in {built:.1f} s); {len(found)} disclosures, "
           f"{len(talk)} everyday")
     for voice in [v for v in args.voices.split(",") if v]:
         texts = found + talk
