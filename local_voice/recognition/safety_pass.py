@@ -8,7 +8,9 @@ language. Its word hypothesis then goes through the SAME text matcher the text f
 (`Catalog.match`, whose disclosure detector is skill/safety_language.py); only a match that is
 SafetyIntent counts. Like the command recognizer's two searches, decodes must agree: the audio as
 it is, and then two of four copies with its frequencies scaled a little (speaker normalisation),
-must be heard as a disclosure, so one lucky word cannot stop a check-in over dinner.
+must be heard as a disclosure, so one lucky word cannot stop a check-in over dinner. Every clip
+first gets a faint noise floor (`noise_floor_db`): synthetic speech's digital silence misled the
+acoustic front end.
 
 Privacy: this is the one place where free speech is decoded into words, and they never leave
 it. The hypothesis lives in memory for the length of one call: it is never logged, stored,
@@ -39,10 +41,6 @@ class SafetyPass:
     # one decode.
     check_warps = (0.94, 1.06, 0.90, 1.10)
     agree_needed = 2
-
-    # A decode that put more than this many seconds of loud speech in silence or filler has not
-    # heard all that was said (None: no limit).
-    max_unplaced: float | None = None
 
     # Faint room noise mixed into every clip before decoding, this many dB below its speech (None:
     # none). The acoustic model learnt from recorded speech, which always has a floor; synthetic
@@ -111,11 +109,6 @@ class SafetyPass:
         del hyp
         found = self.matcher(words) if words else None
         del words  # the hypothesis goes no further than this line
-        if found is not None and self.max_unplaced is not None:
-            from .sphinx import PocketsphinxRecognizer
-
-            if PocketsphinxRecognizer._unplaced_speech(pcm, d.seg()) > self.max_unplaced:
-                return None
         return found
 
 
