@@ -8,7 +8,9 @@ language. Its word hypothesis then goes through the SAME text matcher the text f
 (`Catalog.match`, whose disclosure detector is skill/safety_language.py); only a match that is
 SafetyIntent counts. Like the command recognizer's two searches, decodes must agree: the audio as
 it is, and then two of four copies with its frequencies scaled a little (speaker normalisation),
-must be heard as a disclosure, so one lucky word cannot stop a check-in over dinner.
+must be heard as a disclosure, so one lucky word cannot stop a check-in over dinner. Every clip
+first gets a faint noise floor (`noise_floor_db`): synthetic speech's digital silence misled the
+acoustic front end.
 
 Privacy: this is the one place where free speech is decoded into words, and they never leave
 it. The hypothesis lives in memory for the length of one call: it is never logged, stored,
@@ -40,7 +42,22 @@ class SafetyPass:
     check_warps = (0.94, 1.06, 0.90, 1.10)
     agree_needed = 2
 
-    def __init__(self, folder: Path | None = None, matcher=None, hmm: str | None = None, agree: bool = True):
+    # Faint room noise mixed into every clip before decoding, this many dB below its speech (None:
+    # none). The acoustic model learnt from recorded speech, which always has a floor; synthetic
+    # speech between words is near digital silence, and the feature front end's noise removal and
+    # normalisation then misplace it (room noise at 20 dB had raised espeak-ng en-us from 16 to 22
+    # of 30). Measured with bench/safety_words.py, on sentences and voices held out while choosing
+    # it (fresh13+14, 51 disclosures and 78 everyday): espeak-ng en-us+m3 20 -> 35 heard, false
+    # alarms 8 -> 6; en+f2 28 -> 31, 6 -> 3; on the test set (30 + 175 with table talk) en-us
+    # 17 -> 21, en+f3 9 -> 10, en-gb 11 -> 13, Piper 25 -> 28, false alarms 5 -> 7 of 700 over the four.
+    # 20 dB heard fewer (en-us 20, en+f3 8).
+    noise_floor_db: float | None = 30.0
+
+    # Search settings of the decoder (pocketsphinx's names), beyond its defaults.
+    decoder_options: dict = {}
+
+    def __init__(self, folder: Path | None = None, matcher=None, hmm: str | None = None, agree: bool = True,
+                 options: dict | None = None):
         try:
             from pocketsphinx import Decoder, get_model_path
         except ImportError:
@@ -50,6 +67,8 @@ class SafetyPass:
         folder = Path(folder) if folder else safety_model.compiled()
         config = dict(hmm=hmm or str(Path(get_model_path()) / "en-us" / "en-us"), dict=str(folder / "safety.dict"),
                       lm=str(folder / "safety.lm"), samprate=RATE, loglevel="FATAL", bestpath=False)
+        config.update(self.decoder_options)
+        config.update(options or {})
         try:
             self.decoder = Decoder(**config)
         except (RuntimeError, ValueError) as exc:
@@ -63,6 +82,8 @@ class SafetyPass:
 
         Nothing of what was said is kept: the words exist only inside this call."""
         with self._lock:
+            if self.noise_floor_db is not None:
+                pcm = with_floor(pcm, self.noise_floor_db)
             found = self._check(pcm)
             if found is None or not self.agree:
                 return found
@@ -89,6 +110,23 @@ class SafetyPass:
         found = self.matcher(words) if words else None
         del words  # the hypothesis goes no further than this line
         return found
+
+
+def with_floor(pcm: bytes, snr_db: float) -> bytes:
+    """The clip with a faint, dull hiss mixed in `snr_db` below its own power, seeded by the audio
+    (the same clip always sounds the same)."""
+    import zlib
+
+    import numpy as np
+
+    x = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], "<i2").astype(np.float32)
+    if not len(x):
+        return pcm
+    rng = np.random.default_rng(zlib.crc32(pcm))
+    noise = np.convolve(rng.normal(0.0, 1.0, len(x)), np.ones(8) / 8, mode="same").astype(np.float32)
+    power = float(np.mean(x ** 2))
+    noise *= np.sqrt(power / 10 ** (snr_db / 10) / max(1e-12, float(np.mean(noise ** 2))))
+    return np.clip(np.round(x + noise), -32768, 32767).astype("<i2").tobytes()
 
 
 @functools.lru_cache(maxsize=1)

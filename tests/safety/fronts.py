@@ -156,7 +156,7 @@ def alexa_intents(texts: list[str], model: Path | None = None) -> list[str | Non
 
 # ---- voice: synthesized speech through `closer recognize` ----------------------------------------
 
-ESPEAK_VOICES = [("en-us", 160), ("en+f3", 145), ("en-us+m3", 175), ("en+f2", 150)]
+ESPEAK_VOICES = [("en-us", 160), ("en+f3", 145), ("en-us+m3", 175), ("en+f2", 150), ("en-gb", 160)]
 
 
 def piper_model() -> Path | None:

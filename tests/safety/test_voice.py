@@ -41,9 +41,9 @@ def test_no_table_talk_is_heard_as_a_disclosure_in_the_piper_voice(heard):
     assert [k for k in heard if k[0] == "piper" and k[1] in EVERYDAY and heard[k] == "SafetyIntent"] == []
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15, open: in espeak-ng en-us's robotic voice the safety pass's decode of "
-                   "'she beat me at chess' sometimes loses 'at chess' in three decodes (1 run in 4, by the dither), and "
-                   "'she beat me' alone is a disclosure")
+@pytest.mark.xfail(strict=False, reason="issue 15, open: in espeak-ng en-us's robotic voice the safety pass hears 'she beat "
+                   "me at chess' as 'she beat me up ...' in three of five decodes ('at chess' is lost; with the noise floor "
+                   "every run, before it 1 run in 4), and 'she beat me up' is a disclosure (bench/safety_words.py --words)")
 def test_no_table_talk_is_heard_as_a_disclosure_in_espeak(heard):
     assert [k for k in heard if k[0] == "espeak" and k[1] in EVERYDAY and heard[k] == "SafetyIntent"] == []
 
@@ -55,9 +55,10 @@ def test_the_piper_voice_is_heard_disclosing_in_its_own_words(heard):
     assert len(caught) >= 3, heard
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15's voice goal, half met: the safety pass hears the Piper voice (54/60 of "
-                   "the test set, 0/60 false alarms) but only about half of espeak-ng en-us's robotic disclosures "
-                   "(16/30), so 6 of these 8 clips is not reliable yet")
+@pytest.mark.xfail(strict=False, reason="issue 15's voice goal, half met: 6 of these 8 clips are heard, just enough (espeak-ng "
+                   "en-us's 'my husband hit me last night' is heard as 'my clothes once kicked me ...', and its 'I want to "
+                   "kill myself' in only 1 of 4 scaled copies); on the test set espeak-ng voices are heard 33-70% of the "
+                   "time, Piper 93% (bench/safety_words.py), so one more miss here is not unlikely")
 def test_most_plain_disclosures_are_heard(heard):
     """At least 6 of the 8 clips (bench/safety.py measures the whole set, on longer sentences too)."""
     caught = [k for k in heard if k[1] in DISCLOSURES and heard[k] == "SafetyIntent"]
