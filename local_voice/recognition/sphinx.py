@@ -120,6 +120,7 @@ class PocketsphinxRecognizer(Recognizer):
             except (ValueError, RuntimeError) as exc:
                 raise RecognizerError(f"pocketsphinx rejected the grammar ({exc})") from None
             self._built_for[name] = key
+            give_back_memory()  # building leaves megabytes of freed text and tables on the heap
             for other, old in list(self._searches.items()):  # steps this one covers use it from now on
                 if self._covers(key, other):
                     self._searches[other] = name
@@ -297,6 +298,26 @@ class PocketsphinxRecognizer(Recognizer):
                     frames += int(loud[lo:hi].sum())
         return frames / 100.0
 
+
+
+def give_back_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    Compiling a search leaves its JSGF text, the ARPA file's parse and the grammar's intermediate
+    tables freed but resident; without this the process keeps them (about 16 MB after warm-up)."""
+    global _trim
+    if _trim is None:
+        try:
+            import ctypes
+
+            _trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim = None
 
 
 def warp(pcm: bytes, factor: float) -> bytes:
