@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GOAL_MB = 200.0  # issue 16: peak memory of the voice loop with pocketsphinx
 sys.path.insert(0, str(ROOT))
 
 
@@ -121,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             listener.recognizer.set_expect(listener.live_for(VL._Usual(*step)))
             heard.append(recognizer.recognize(pcm).intent)
     log.mark(f"session: {len(texts)} clips x 3 steps decoded")
-    print(f"  peak RSS {peak_mb():.1f} MB; searches kept {len(recognizer._searches)}; heard {heard}")
+    searches = len(set(recognizer._searches.values()))
+    print(f"  peak RSS {peak_mb():.1f} MB (goal: the whole process at most {GOAL_MB:.0f} MB, "
+          f"{peak_mb() / GOAL_MB:.2f} of it); {searches} searches for {len(recognizer._searches)} steps")
+    print(f"  heard {heard}")
     return 0
 
 
