@@ -152,8 +152,11 @@ class Listener:
 
         The microphone opens only after a step's search is live, so one built on the spot would
         make a couple answering at once lose their first words. The recognizer keeps the last
-        `max_searches` built (the usual modes, given last; the one needed first, the menu, last of all)."""
-        for step in steps:
+        `max_searches` built (the usual modes, given last; the one needed first, the menu, last of all).
+        The widest steps are built first: a step an intent or two narrower then shares their search
+        instead of building one that is dropped again (the peak memory of start-up)."""
+        steps = list(steps)
+        for step in sorted(steps, key=lambda step: len(step[0]), reverse=True) + steps:
             self.recognizer.set_expect(self.live_for(_Usual(*step)))
 
     def prepare(self, companion: Companion) -> None:

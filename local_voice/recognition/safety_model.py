@@ -80,13 +80,37 @@ def compiled(root: Path | None = None) -> Path:
     if (folder / "safety.lm").exists() and (folder / "safety.dict").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
+    if not _build_apart(folder):
+        _write(folder)
+    return folder
+
+
+def _write(folder: Path) -> None:
     lm, dictionary = build()
     # written under temporary names, then renamed: a second process never reads half a model
     for name, text in (("safety.dict", dictionary), ("safety.lm", lm)):
         tmp = folder / f".{name}.{os.getpid()}"
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(folder / name)
-    return folder
+
+
+def _build_apart(folder: Path) -> bool:
+    """Build the model in a child process; False when that could not be done (then build here).
+
+    Building holds about 190 MB at its peak (every template walked, 6,000 general words counted);
+    done inside the companion, that would be the process's peak memory for the whole evening
+    (bench/kitchen_evening.py starts with an empty cache: 246 MB). The child's memory goes with it."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p))
+    try:
+        done = subprocess.run([sys.executable, "-m", "local_voice.recognition.safety_model", str(folder)],
+                              cwd=str(root), env=env, capture_output=True, timeout=900)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and (folder / "safety.lm").exists() and (folder / "safety.dict").exists()
 
 
 # ---- the sentences -------------------------------------------------------------------------------
@@ -327,3 +351,7 @@ def _read_dictionary() -> dict[str, list[str]]:
     return prons
 
 
+if __name__ == "__main__":  # the child process of `_build_apart`
+    import sys
+
+    _write(Path(sys.argv[1]))

@@ -16,6 +16,7 @@ from . import lexicon, lm_cache
 from .base import Recognizer
 from .commands import RATE, CommandSet, RecognizerError
 from .endpoint import frame_energy
+from .fillers import grammar_with_fillers
 from .grammar import jsgf
 
 
@@ -55,7 +56,8 @@ class PocketsphinxRecognizer(Recognizer):
     def __init__(self, commands: CommandSet, expect: list[str] | None = None, garbage_weight: float = 0.01,
                  backoff: float = 0.01, agreement: float | str = "intent", verify: bool = True, max_searches: int = 16,
                  hmm: str | None = None, dictionary: str | None = None, decoder_options: dict | None = None,
-                 check_warps: tuple[float, ...] = (0.94, 1.06), max_unplaced: float = 0.3, **kwargs):
+                 check_warps: tuple[float, ...] = (0.94, 1.06), max_unplaced: float = 0.3, share_extra: int = 2,
+                 **kwargs):
         try:
             from pocketsphinx import Decoder, get_model_path
         except ImportError:
@@ -88,8 +90,10 @@ class PocketsphinxRecognizer(Recognizer):
         self.warp_vote = "any"  # "any": one scaled check must hear the grammar's command; "all": every one
         self.max_unplaced = max_unplaced  # seconds of speech a phrase may leave unexplained
         self._searches: dict[tuple, str] = {}  # live intents -> search name, least recently used first
+        self._built_for: dict[str, tuple] = {}  # search name -> the live intents it was built for
         self._built = 0
         self.max_searches = max_searches
+        self.share_extra = share_extra
         self._utt: list[bytes] = []
         self._kept, self._too_long = 0, False
         super().__init__(commands.restrict(known.__contains__), expect, **kwargs)
@@ -101,29 +105,51 @@ class PocketsphinxRecognizer(Recognizer):
 
     def _compile(self, live: list[str]):
         key = tuple(sorted(live))
-        name = self._searches.pop(key, None)
+        name = self._searches.pop(key, None) or self._covering(key)
         if name is None:
             # A bounded cache: past `max_searches` the least recently used step's searches are
-            # dropped before a new one is built. With the phrase-list grammar and the command-words
-            # dictionary every mode's fits (voice_latency: all modes built, peak 118 to 122 MB);
-            # the template grammar holds 13 to 41 MB a mode, so give it max_searches=3 to stay
-            # near 200 MB.
+            # dropped before a new one is built (with every mode's built at start-up, 5 searches).
             while len(self._searches) >= max(1, self.max_searches):
-                old = self._searches.pop(next(iter(self._searches)))
-                self.decoder.remove_search(old)
-                if self.verify:
-                    self.decoder.remove_search(f"{old}_check")
+                self._forget(self._searches.pop(next(iter(self._searches))))
             self._built += 1
             name = f"step{self._built}"
             try:
-                self.decoder.add_jsgf_string(name, jsgf(self.commands, live))
+                self.decoder.add_fsg(name, grammar_with_fillers(self.decoder, jsgf(self.commands, live)))
                 if self.verify:
                     self._add_command_lm(f"{name}_check", live)
             except (ValueError, RuntimeError) as exc:
                 raise RecognizerError(f"pocketsphinx rejected the grammar ({exc})") from None
+            self._built_for[name] = key
+            give_back_memory()  # building leaves megabytes of freed text and tables on the heap
+            for other, old in list(self._searches.items()):  # steps this one covers use it from now on
+                if self._covers(key, other):
+                    self._searches[other] = name
+                    self._forget(old)
         self._searches[key] = name  # (re)inserted last: the most recently used
         self._search = name
         return key
+
+    # Steps whose live intents differ by an intent or two (a mode with and without a running timer
+    # or a pending invitation; confirm and the menu) share ONE search built for the larger set:
+    # each search holds 3 to 18 MB of grammar and 3 MB of check model, and a step's answer is
+    # always looked up among its own live intents, so an intent outside them is no answer.
+    def _covers(self, wide: tuple, narrow: tuple) -> bool:
+        extra = set(wide) - set(narrow)
+        return wide != narrow and set(narrow) <= set(wide) and len(extra) <= self.share_extra
+
+    def _covering(self, key: tuple) -> str | None:
+        """A search already built for a few more intents than `key`, or None."""
+        fits = [(len(built), name) for name, built in self._built_for.items() if self._covers(built, key)]
+        return min(fits)[1] if fits else None
+
+    def _forget(self, name: str) -> None:
+        """Drop a search (and its check) once no step uses it."""
+        if name in self._searches.values() or name not in self._built_for:
+            return
+        del self._built_for[name]
+        self.decoder.remove_search(name)
+        if self.verify:
+            self.decoder.remove_search(f"{name}_check")
 
     def _add_command_lm(self, name: str, live: list[str]) -> None:
         lm_cache.add_command_lm(self.decoder, name, self.commands, live, self.garbage_weight, self.backoff)
@@ -272,6 +298,26 @@ class PocketsphinxRecognizer(Recognizer):
                     frames += int(loud[lo:hi].sum())
         return frames / 100.0
 
+
+
+def give_back_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    Compiling a search leaves its JSGF text, the ARPA file's parse and the grammar's intermediate
+    tables freed but resident; without this the process keeps them (about 16 MB after warm-up)."""
+    global _trim
+    if _trim is None:
+        try:
+            import ctypes
+
+            _trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim = None
 
 
 def warp(pcm: bytes, factor: float) -> bytes:
