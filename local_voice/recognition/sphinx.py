@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import lexicon, lm_cache
+from . import lexicon, lm_cache, stop_path
 from .base import Recognizer
 from .commands import RATE, CommandSet, RecognizerError
 from .endpoint import frame_energy
@@ -237,10 +237,16 @@ class PocketsphinxRecognizer(Recognizer):
         # the grammar's command. Requiring all of them would keep an espeak "next" (heard "then")
         # from becoming "yep", but lost held-out commands (tests/voice/test_pocketsphinx.py: 49%
         # against 55%) and en+f3 phrasings (16 against 20 of 48), so one is enough for now.
-        vote = all if self.warp_vote == "all" else any
-        if self.check_warps and vote(self._check_intent(warp(audio, f)) == mine[0] for f in self.check_warps):
-            return text, 1.0
-        return None, 0.0
+        # Stop has its own say (stop_path.vote): any check hearing stop vetoes another intent.
+        checks = (self._check_intent(warp(audio, f)) for f in self.check_warps)
+        if self.warp_vote == "all":
+            heard = list(checks)
+            decided = mine[0] if heard and all(c == mine[0] for c in heard) and stop_path.STOP not in heard else None
+        else:
+            decided = stop_path.vote(found[0] if placed else None, mine[0], checks)
+        if decided is None:
+            return None, 0.0
+        return (text, 1.0) if decided == mine[0] else (said, 1.0)
 
     def _check_intent(self, audio: bytes) -> str | None:
         """The intent the check search heard as a complete live phrase, or None; its words are dropped at once."""
