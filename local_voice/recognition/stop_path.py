@@ -14,7 +14,7 @@ decided like the other commands (bench/stop_voices.py measures it per voice):
 3. When the language model itself hears stop and the grammar disagrees, one scaled check
    hearing stop as well decides for stop (two of the three looks at the clip).
 4. When the language model hears a sentence that is no command but would be stop with "stop"
-   for "start" ("start" alone), a search of just those two sentences decides whether the
+   for "start" ("start" alone) or "let's" for "what's" ("what's stop here"), a search of just those two sentences decides whether the
    model heard stop (`sound_alike`, `targeted_grammar`). On bare Piper "stop"s it chose stop
    in 18 of 24, on bare "start"s start in 24 of 24.
 5. A short command decided on ("done", "wait", "both done") is searched once more against only
@@ -37,6 +37,9 @@ STOP = "AMAZON.StopIntent"
 # tempos 0.9 and 1.0 (bench/stop_voices.py --voices tune): 1 kept "start" for 16 of 24 bare
 # "stop"s, 4 for 5 of 24.
 LM_WEIGHT = 4.0
+# Rule 4: words the language model heard in a stop phrase's place. "start" is never a command by
+# itself; "what's" for "let's" made "what's stop here" and "what's call it a night" (Piper).
+SOUND_ALIKE = {"start": "stop", "what's": "let's"}
 # Rule 5: a short command decided on ("done", "wait", "both done") is checked against these
 # one-word stops by a search of just the two; if any look at the clip hears stop, no answer.
 STOP_WORDS = ("stop", "quit")
@@ -57,14 +60,15 @@ def lm_sentences(commands: CommandSet, live: list[str]) -> list[tuple[list[str],
 
 
 def sound_alike(words: list[str], commands: CommandSet, live: list[str]) -> str | None:
-    """A live stop phrase the language model's sentence would be with "stop" for "start", or None.
+    """A live stop phrase the language model's sentence would be with "stop" for "start" (and the
+    other SOUND_ALIKE words), or None.
 
     "start" is never a command by itself (the catalog keeps bare "start" out, since it sounds like
     "stop"), so a sentence that is no command until its "start" is read as "stop" is a stop that
     the model heard a little wrong, or a real "start": `targeted_grammar` tells the two apart."""
-    if STOP not in live or "start" not in words or any(w.startswith(lexicon.GARBAGE_PREFIX) for w in words):
+    if STOP not in live or not set(words) & set(SOUND_ALIKE) or any(w.startswith(lexicon.GARBAGE_PREFIX) for w in words):
         return None
-    said = " ".join("stop" if w == "start" else w for w in words)
+    said = " ".join(SOUND_ALIKE.get(w, w) for w in words)
     found = commands.lookup(said, live)
     return said if found is not None and found[0] == STOP else None
 
