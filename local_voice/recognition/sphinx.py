@@ -207,6 +207,10 @@ class PocketsphinxRecognizer(Recognizer):
            as heard, or with the audio's frequencies scaled a little (speaker normalisation).
            A wrong intent is worse than a miss, so two different answers are no answer.
         """
+        # A fresh front end for every utterance: its noise estimate (remove_noise) otherwise runs on
+        # from the last clip decoded, our own scaled copies included, so the same "stop" was heard
+        # as stop after one utterance and as done after another (bench/stop_voices.py).
+        self.decoder.reinit_feat()
         heard = self._check_words(audio)
         said = " ".join(heard)
         found = None if not heard or any(w.startswith(lexicon.GARBAGE_PREFIX) for w in heard) \
