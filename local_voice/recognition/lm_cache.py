@@ -18,11 +18,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import lexicon
+from . import lexicon, stop_path
 from .commands import CommandSet
 from .grammar import arpa, sentences_for, skip_sentences
 
-FORMAT = 3  # bump when the way a model is built changes
+FORMAT = 4  # bump when the way a model is built changes (4: stop's short forms weigh more)
 
 
 def cache_dir() -> Path | None:
@@ -55,7 +55,7 @@ def fingerprint(commands: CommandSet) -> str:
 
 
 def build(commands: CommandSet, live: list[str], garbage_mass: float, backoff: float) -> str:
-    sentences = sentences_for(commands, live) + skip_sentences(commands, live)
+    sentences = sentences_for(commands, live) + skip_sentences(commands, live) + stop_path.lm_sentences(commands, live)
     return arpa(sentences, lexicon.garbage_words(), garbage_mass, backoff)
 
 

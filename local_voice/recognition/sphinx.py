@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import lexicon, lm_cache
+from . import lexicon, lm_cache, stop_path
 from .base import Recognizer
 from .commands import RATE, CommandSet, RecognizerError
 from .endpoint import frame_energy
@@ -233,11 +233,17 @@ class PocketsphinxRecognizer(Recognizer):
            as heard, or with the audio's frequencies scaled a little (speaker normalisation).
            A wrong intent is worse than a miss, so two different answers are no answer.
         """
+        # A fresh front end for every utterance: its noise estimate (remove_noise) otherwise runs on
+        # from the last clip decoded, our own scaled copies included, so the same "stop" was heard
+        # as stop after one utterance and as done after another (bench/stop_voices.py).
+        self.decoder.reinit_feat()
         heard = self._check_words(audio)
         said = " ".join(heard)
         found = None if not heard or any(w.startswith(lexicon.GARBAGE_PREFIX) for w in heard) \
             else self.commands.lookup(said, self.live)
         placed = found is not None and self._unplaced_speech(audio, self.decoder.seg()) <= self.max_unplaced
+        alike = stop_path.sound_alike(heard, self.commands, self.live) if found is None and heard else None
+        stop_heard = alike is not None and self._targeted_stop(audio, heard, alike)
         heard.clear()
         # (Taking skip words out first, so the grammar would vote on "okay stop" as "stop", cost
         # 10 of 48 Piper phrasings: the grammar cannot place the "okay", and the vote failed.)
@@ -263,10 +269,51 @@ class PocketsphinxRecognizer(Recognizer):
         # the grammar's command. Requiring all of them would keep an espeak "next" (heard "then")
         # from becoming "yep", but lost held-out commands (tests/voice/test_pocketsphinx.py: 49%
         # against 55%) and en+f3 phrasings (16 against 20 of 48), so one is enough for now.
-        vote = all if self.warp_vote == "all" else any
-        if self.check_warps and vote(self._check_intent(warp(audio, f)) == mine[0] for f in self.check_warps):
-            return text, 1.0
-        return None, 0.0
+        # Stop has its own say (stop_path.vote): any check hearing stop vetoes another intent.
+        checks = (self._check_intent(warp(audio, f)) for f in self.check_warps)
+        if self.warp_vote == "all":
+            heard = list(checks)
+            decided = mine[0] if heard and all(c == mine[0] for c in heard) and stop_path.STOP not in heard else None
+        else:
+            lm = found[0] if placed else stop_path.STOP if stop_heard else None
+            decided = stop_path.vote(lm, mine[0], checks)
+        if decided is None:
+            return None, 0.0
+        if decided == mine[0] != stop_path.STOP and self._stop_vetoes(audio, text):
+            return None, 0.0
+        return (text, 1.0) if decided == mine[0] else (said if placed else alike, 1.0)
+
+    def _stop_vetoes(self, audio: bytes, decided: str) -> bool:
+        """Whether a search of only the short phrase decided on and stop hears stop, as the clip
+        is or scaled (stop_path rule 5)."""
+        grammar = stop_path.veto_grammar(decided)
+        if grammar is None or not self._add_targeted("stop_veto", grammar):
+            return False
+        for factor in (1.0, *self.check_warps):
+            hyp = self._decode("stop_veto", warp(audio, factor))
+            if hyp and hyp.hypstr in stop_path.STOP_WORDS:
+                return True
+        return False
+
+    def _add_targeted(self, name: str, grammar: str) -> bool:
+        """(Re)load a small targeted JSGF search; False if pocketsphinx rejects it."""
+        try:
+            self.decoder.remove_search(name)
+        except (KeyError, RuntimeError):
+            pass
+        try:
+            self.decoder.add_jsgf_string(name, grammar)
+        except (ValueError, RuntimeError):
+            return False
+        return True
+
+    def _targeted_stop(self, audio: bytes, heard: list[str], stop_phrase: str) -> bool:
+        """Whether a search of only the heard sentence and its stop reading hears stop (stop_path rule 4)."""
+        name = "stop_alike"
+        if not self._add_targeted(name, stop_path.targeted_grammar(heard, stop_phrase)):
+            return False
+        hyp = self._decode(name, audio)
+        return bool(hyp) and hyp.hypstr.split() == stop_phrase.split()
 
     def _check_intent(self, audio: bytes) -> str | None:
         """The intent the check search heard as a complete live phrase, or None; its words are dropped at once."""

