@@ -232,8 +232,10 @@ class Listener:
                 self._hold(NO_RESULT, resumed=True)
                 return None
             whole = self.recognizer.recognize(b"".join(self._buffer))
-            self._trim(0.0)
-            return self._settle(self._plain(whole) if whole.intent else None)
+            if not whole.intent:
+                self._trim(0.0)
+                return None
+            return self._settle(self._plain(whole))
         if self._heard >= self._pending_until:
             pending, self._pending = self._pending, None
             self._trim(0.0)
@@ -243,7 +245,11 @@ class Listener:
     def _settle(self, result: Result | None) -> Result | None:
         """A command waits for the quiet after it (see `feed`); anything else is decided at once."""
         if result is None or not result.intent or not self.alone_after:
+            if result is not None:
+                self._trim(0.0)
             return result
+        # The command's audio stays in the buffer: if the words go on after a breath, the
+        # whole (command and what followed) is decoded as one.
         self._pending, self._pending_until = result, self._heard + self.alone_after
         return None
 
@@ -286,7 +292,6 @@ class Listener:
                     best = NO_RESULT  # a command word ending a remark, not a command said on its own
                 if best.intent or self._buffered >= MAX_MERGE * REC_RATE * 2:
                     self._held = None
-                    self._trim(0.0)
                     return self._plain(best)
                 # Still no command: it may go on again after another pause.
                 self._hold(best)
@@ -299,18 +304,15 @@ class Listener:
                 # ("start a | check in" with a breath after "a"), and has ended: decode it whole.
                 whole = self.recognizer.recognize(b"".join(self._buffer))
                 held, self._held = self._held, None
-                self._trim(0.0)
                 return self._plain(whole if whole.intent else held)
             if not self._resumed and not self.recognizer.in_speech and self._heard >= self._held_until:
                 held, self._held = self._held, None
-                self._trim(0.0)
                 return self._plain(held)
             return None
         if result is not None:
             if self._run_on(result):
                 result = NO_RESULT  # a command word ending a remark, not a command said on its own
             if result.intent or not self.hold:
-                self._trim(0.0)
                 return self._plain(result)
             self._hold(result)
             return None
