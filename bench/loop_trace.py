@@ -26,13 +26,22 @@ from voice_loop.kitchen_evening import score  # noqa: E402
 DRAIN = 0.15  # the virtual speaker's latency plus the loop's margin (StreamPlayer.drain)
 
 
+def began(line: dict) -> float:
+    """Where a reply started playing; lines from before `began` was written: about when the loop decided."""
+    if "began" in line:
+        return line["began"]
+    from local_voice import voice_loop as VL
+
+    return line["at"] + (VL.QUIET + VL.ALONE_AFTER + VL.BLOCK if line["kind"] == "reply" else 0.0)
+
+
 def window(lines: list[dict], at: float) -> tuple[dict | None, float, float]:
     """The reply before `at`, where the microphone reopened after it, and where the next reply began."""
-    before = [ln for ln in lines if ln.get("began", ln["at"]) + ln["seconds"] <= at]
-    after = [ln for ln in lines if ln.get("began", ln["at"]) > at]
+    before = [ln for ln in lines if began(ln) + ln["seconds"] <= at]
+    after = [ln for ln in lines if began(ln) > at]
     step = before[-1] if before else None
-    opened = (step.get("began", step["at"]) + step["seconds"] + DRAIN) if step else 0.0
-    closes = after[0].get("began", after[0]["at"]) if after else at + 10.0
+    opened = (began(step) + step["seconds"] + DRAIN) if step else 0.0
+    closes = began(after[0]) if after else at + 10.0
     return step, opened, closes
 
 

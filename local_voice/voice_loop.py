@@ -56,7 +56,11 @@ ALONE_AFTER = 0.35
 # ...and this much before it, after other speech: the tail of a remark ("...keeps dying" heard as
 # "repeat that") follows the words before it after a dip the endpointer cuts at, a command does not.
 ALONE_BEFORE = 0.35
-CUT_IN_SECONDS, CUT_IN_DBFS = 0.15, -42.0  # speech this loud as the microphone opens was cut in on
+# Speech this loud in the microphone's very first block was going on when it opened, so it began
+# under the reply: cut in on. Only the first block: a couple answering the moment a reply ends
+# starts a few tens of milliseconds later, with all of the command still to come (a 0.15 s
+# window lost such commands whole in the kitchen evenings).
+CUT_IN_SECONDS, CUT_IN_DBFS = BLOCK, -42.0
 # Quiet before the question is asked again. Any fixed time collides with some command (the
 # half-duplex loop loses a command said under the reminder): 20 s fixed one evening and broke
 # another, so it stays at 12 s (issue 20: see bench/evening_causes.py, "loop, timing").
@@ -270,7 +274,7 @@ class Listener:
 
     def _feed(self, pcm: bytes) -> Result | None:
         self._keep(pcm)
-        if self._heard < CUT_IN_SECONDS and Quiet.level(pcm) > CUT_IN_DBFS:
+        if self._heard < CUT_IN_SECONDS - 1e-9 and Quiet.level(pcm) > CUT_IN_DBFS:
             self._cut_in = True
         self._heard += len(pcm) / (2.0 * REC_RATE)
         result = self._utterance_end(pcm)
