@@ -11,10 +11,10 @@ hear the room), `--mic-clock` sets the local time the recording began, and
 `--audio-faults` makes the device fail on cue (`audio_faults.py`).
 
 Every reply, once played, is one line: with `--jsonl` a JSON object
-`{"at", "kind", "heard", "say", "seconds", "mode", "expect", ...}` (kind: launch, reply, cue, reprompt, repeat;
+`{"at", "began", "kind", "heard", "say", "seconds", "mode", "expect", ...}` (kind: launch, reply, cue, reprompt, repeat;
 `"interrupted": true` when the speaker failed part-way through, `seconds` then what was played) where `at` is the second of the recording
 at which the utterance it answers ended (for a cue, a reprompt or the greeting: where
-it began), `heard` the intent (never the words), `seconds` the reply's length, `expect` the
+it began), `began` where the reply started playing, `heard` the intent (never the words), `seconds` the reply's length, `expect` the
 intents the step after it listens for.
 """
 
