@@ -114,7 +114,8 @@ class _Reused:
     listen, about ten megabytes an hour of a soak. So a finished one is cleared and kept for the
     next: its stream is ended, and a window of silence empties its voice detector's history (a
     reused one would otherwise start on the speech it last heard). Its clock runs on across
-    uses; `zero` is where the current use began on it."""
+    uses; `zero` is where the current use began on it. Its detector has adapted to what it heard
+    (it is not exactly a new one), which a stream listened to for hours is anyway."""
 
     _idle: dict[tuple, list["_Reused"]] = {}
     _lock = threading.Lock()
@@ -190,8 +191,11 @@ class Segmenter:
     """
 
     def __init__(self, window: float = 0.45, ratio: float = 0.9, vad_mode: int = 1, preroll: float = 0.25,
-                 postroll: float = 0.2, quick: Quiet | None = None):
+                 postroll: float = 0.2, quick: Quiet | None = None, fresh: bool = False):
         self._settings = dict(window=window, ratio=ratio, vad_mode=vad_mode, sample_rate=RATE)
+        # `fresh`: start with a new detector (one clip measured on its own, the same every time: a
+        # handed-on detector has adapted to the sound it heard before); handed on afterwards all the same.
+        self._fresh = fresh
         self.ep = self._endpointer()
         # The endpointer reports speech as starting when its window has filled with enough
         # speech, about `window` seconds after the first voiced frame: measured on clips
@@ -210,6 +214,9 @@ class Segmenter:
         self.speech_end_time: float | None = None
 
     def _endpointer(self) -> _Reused:
+        if self._fresh:
+            self._fresh = False
+            return _Reused(self._settings)
         return _Reused.take(self._settings)
 
     def __del__(self):
@@ -291,7 +298,7 @@ class Segmenter:
 
 def speech_span(pcm: bytes, **kwargs) -> tuple[int, int] | None:
     """Byte offsets of the first speech start and last speech end in a clip, or None if silent."""
-    seg = Segmenter(**kwargs)
+    seg = Segmenter(fresh=True, **kwargs)
     first = last = None
     padded = pcm + b"\0" * (seg.frame_bytes * 40)
     for kind, _ in seg.feed(padded):
