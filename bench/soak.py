@@ -121,8 +121,12 @@ def main() -> int:
     middle = [c for c in commands if (args.hours // 2) * 3600 <= c.start < (args.hours // 2 + 1) * 3600]
     kill_after = middle[1].end  # just after the session's second command has been answered
 
-    def crash_now(lines: list[dict]) -> bool:
-        return any(line.get("kind") == "reply" and line["at"] >= kill_after for line in lines)
+    def crash_now(watched) -> bool:
+        """Just after the reply to the session's second command; or, when that command was missed (no
+        reply comes), once the recording is half a minute past it: the crash must happen either way."""
+        if any(line.get("kind") == "reply" and line["at"] >= kill_after for line in watched.lines):
+            return True
+        return bool(watched.samples) and watched.samples[-1].position >= kill_after + 30.0
 
     reported = [0]
 
@@ -136,7 +140,9 @@ def main() -> int:
 
     first = run(wav, db, env, ["--mic-clock", START], kill_when=crash_now, timeout=args.timeout, on_sample=each_hour)
     kept = progress(db)
-    resume_at = max(line["at"] + line["seconds"] for line in first.lines) + RESTART_GAP
+    # Back where the recording was when it died (the last reply's end, or the last position seen), plus the gap.
+    died_at = max([line["at"] + line["seconds"] for line in first.lines] + [first.samples[-1].position if first.samples else 0.0])
+    resume_at = died_at + RESTART_GAP
     print(f"  killed at {resume_at - RESTART_GAP:.0f} s with SIGKILL; the store holds {kept['history']} sessions, "
           f"step saved: {bool(kept['progress'])}; restarting at {resume_at:.0f} s", flush=True)
     second = run(wav, db, env, ["--mic-clock", START, "--mic-from", f"{resume_at:.2f}"], timeout=args.timeout,
