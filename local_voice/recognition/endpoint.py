@@ -11,7 +11,6 @@ loop's hold takes care of).
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 
 import numpy as np
@@ -106,82 +105,6 @@ class Quiet:
         return self.loud_run >= 3
 
 
-class _Reused:
-    """A pocketsphinx Endpointer that is handed on instead of dropped.
-
-    Each Endpointer dropped keeps about 28 kB that is never given back (measured: 2,800 of them
-    grew the process by 78 MB), and the loop made one at every utterance's quick end and every
-    listen, about ten megabytes an hour of a soak. So a finished one is cleared and kept for the
-    next: its stream is ended, and a window of silence empties its voice detector's history (a
-    reused one would otherwise start on the speech it last heard). Its clock runs on across
-    uses; `zero` is where the current use began on it. Its detector has adapted to what it heard
-    (it is not exactly a new one), which a stream listened to for hours is anyway."""
-
-    _idle: dict[tuple, list["_Reused"]] = {}
-    _lock = threading.Lock()
-    KEEP = 8  # idle ones kept per setting; a few are ever in use at once
-
-    def __init__(self, settings: dict):
-        from pocketsphinx import Endpointer
-
-        self.key = tuple(sorted(settings.items()))
-        self.ep = Endpointer(**settings)
-        self.frame_bytes = self.ep.frame_bytes
-        self._frame_seconds = self.frame_bytes / 2 / settings["sample_rate"]
-        self._flush_frames = int(round(settings["window"] / self._frame_seconds)) + 2
-        self.fed = 0.0  # seconds fed on its clock so far (end_stream's partial frames included)
-        self.zero = 0.0
-
-    @classmethod
-    def take(cls, settings: dict) -> "_Reused":
-        key = tuple(sorted(settings.items()))
-        with cls._lock:
-            idle = cls._idle.get(key)
-            one = idle.pop() if idle else None
-        one = one or cls(settings)
-        one.zero = one.fed
-        return one
-
-    def give_back(self) -> None:
-        """Clear it for another use (see the class) and keep it, or let it go if enough are kept."""
-        try:
-            if self.ep.in_speech:
-                self.end_stream(b"\0\0")
-            silence = b"\0" * self.frame_bytes
-            for _ in range(self._flush_frames):
-                self.process(silence)
-            if self.ep.in_speech:
-                return
-        except Exception:  # a damaged one is not kept
-            return
-        with self._lock:
-            idle = self._idle.setdefault(self.key, [])
-            if len(idle) < self.KEEP:
-                idle.append(self)
-
-    def process(self, frame: bytes):
-        self.fed += self._frame_seconds
-        return self.ep.process(frame)
-
-    def end_stream(self, tail: bytes):
-        out = self.ep.end_stream(tail)
-        self.fed += (len(tail) // 2) / (self.frame_bytes / 2 / self._frame_seconds)
-        return out
-
-    @property
-    def in_speech(self) -> bool:
-        return bool(self.ep.in_speech)
-
-    @property
-    def speech_start(self) -> float:
-        """Seconds since this use began."""
-        return self.ep.speech_start - self.zero
-
-    @property
-    def speech_end(self) -> float:
-        return self.ep.speech_end - self.zero
-
-
 class Segmenter:
     """Endpointing over a stream: emits ('start', pcm), ('speech', pcm), ('end', pcm).
 
@@ -191,11 +114,8 @@ class Segmenter:
     """
 
     def __init__(self, window: float = 0.45, ratio: float = 0.9, vad_mode: int = 1, preroll: float = 0.25,
-                 postroll: float = 0.2, quick: Quiet | None = None, fresh: bool = False):
+                 postroll: float = 0.2, quick: Quiet | None = None):
         self._settings = dict(window=window, ratio=ratio, vad_mode=vad_mode, sample_rate=RATE)
-        # `fresh`: start with a new detector (one clip measured on its own, the same every time: a
-        # handed-on detector has adapted to the sound it heard before); handed on afterwards all the same.
-        self._fresh = fresh
         self.ep = self._endpointer()
         # The endpointer reports speech as starting when its window has filled with enough
         # speech, about `window` seconds after the first voiced frame: measured on clips
@@ -213,17 +133,10 @@ class Segmenter:
         self._keep = int(RATE * 2 * (window + preroll + postroll + 1.0))
         self.speech_end_time: float | None = None
 
-    def _endpointer(self) -> _Reused:
-        if self._fresh:
-            self._fresh = False
-            return _Reused(self._settings)
-        return _Reused.take(self._settings)
+    def _endpointer(self):
+        from pocketsphinx import Endpointer
 
-    def __del__(self):
-        ep = getattr(self, "ep", None)
-        if ep is not None:
-            self.ep = None
-            ep.give_back()
+        return Endpointer(**self._settings)
 
     @property
     def in_speech(self) -> bool:
@@ -281,8 +194,7 @@ class Segmenter:
         # end_stream needs a partial frame (it fails on a stream that ends on a whole one).
         rest = self.ep.end_stream(b"\0\0") or b""
         self.speech_end_time = self.ep.speech_end
-        old, self.ep = self.ep, self._endpointer()
-        old.give_back()
+        self.ep = self._endpointer()
         self._origin = self._consumed
         self.quick.reset()
         yield "end", rest + b"\0" * self.postroll
@@ -298,7 +210,7 @@ class Segmenter:
 
 def speech_span(pcm: bytes, **kwargs) -> tuple[int, int] | None:
     """Byte offsets of the first speech start and last speech end in a clip, or None if silent."""
-    seg = Segmenter(fresh=True, **kwargs)
+    seg = Segmenter(**kwargs)
     first = last = None
     padded = pcm + b"\0" * (seg.frame_bytes * 40)
     for kind, _ in seg.feed(padded):

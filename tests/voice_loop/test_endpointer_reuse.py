@@ -1,11 +1,16 @@
-"""The endpointer over hours: pocketsphinx keeps about 28 kB of every Endpointer dropped, so the
-loop hands finished ones on (cleared) instead of making one per utterance and per listen."""
+"""The endpointer over hours. pocketsphinx keeps about 28 kB of every Endpointer dropped (2,800
+of them grew a process by 78 MB), and the loop makes a new one at every utterance's quick end and
+every listen: the soak's growth of about 10 MB per simulated hour. Handing finished ones on
+(stream ended, history emptied with a window of silence) stopped the growth but changed where a
+later utterance was found to start (a handed-on detector has adapted to what it heard), so it was
+not kept; the growth stays an open goal (issue 20), this test its measure."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from local_voice.recognition.endpoint import Quiet, Segmenter
 
@@ -26,31 +31,15 @@ def _events(segmenter: Segmenter, audio: bytes) -> list[tuple[str, int, int]]:
     return out
 
 
-def _two_commands(speech_dir) -> bytes:
+@pytest.mark.xfail(strict=True, reason="pocketsphinx keeps ~28 kB of each dropped Endpointer (issue 20: soak growth)")
+def test_utterances_and_listens_for_hours_do_not_grow_memory(speech_dir):
     said = read_samples(synth("start a check in", speech_dir)).astype(np.int16)
     quiet = np.random.default_rng(0).normal(0, 3, RATE).astype(np.int16)
-    return np.concatenate([quiet, said, quiet, said, quiet]).tobytes()
-
-
-def test_a_handed_on_endpointer_finds_the_same_utterances(speech_dir):
-    """Left in the middle of speech and handed on, it does not start on what it heard last: the
-    utterances are found where a new one finds them (its detector has adapted, so within a frame or two)."""
-    audio = _two_commands(speech_dir)
-    first = _events(Segmenter(quick=Quiet(), fresh=True), audio)
-    assert [kind for kind, *_ in first] == ["start", "end", "start", "end"], first
-    for _ in range(3):
-        _events(Segmenter(quick=Quiet()), audio[: len(audio) // 3])
-    again = _events(Segmenter(quick=Quiet()), audio)
-    assert [kind for kind, *_ in again] == [kind for kind, *_ in first], again
-    assert all(abs(a[1] - b[1]) <= 2 * 960 for a, b in zip(first, again)), (first, again)
-
-
-def test_utterances_and_listens_for_hours_do_not_grow_memory(speech_dir):
-    audio = _two_commands(speech_dir)[: 2 * RATE * 3]
+    audio = np.concatenate([quiet, said, quiet]).tobytes()
     for _ in range(50):  # warm up
         _events(Segmenter(quick=Quiet()), audio)
     before = _rss_mb()
-    for _ in range(600):  # a few hours of listens, each with a quick end (a fresh endpointer before)
+    for _ in range(600):  # a few hours of listens, each with a quick end
         _events(Segmenter(quick=Quiet()), audio)
     grew = _rss_mb() - before
-    assert grew < 4.0, f"{grew:.1f} MB more after 600 segmenters (about 17 MB when each leaked its endpointer)"
+    assert grew < 4.0, f"{grew:.1f} MB more after 600 segmenters"
