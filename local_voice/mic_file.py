@@ -76,8 +76,9 @@ class Transcript:
             heard = result.intent if result is not None else None
             clock = self.device.clock
             at = when - clock.start + self.device.offset
-        # `began`: where in the recording the reply started playing (the microphone reopens after it)
-        record = {"at": round(at, 2), "began": round(began, 2), "kind": kind, "heard": heard, "say": out.get("say") or "",
+        # `began`: where in the recording the reply started playing (the microphone reopens after it;
+        # to the sample, so bench/loop_trace.py can replay the listen that followed block for block)
+        record = {"at": round(at, 2), "began": round(began, 4), "kind": kind, "heard": heard, "say": out.get("say") or "",
                   "seconds": round(samples / RATE, 2), "listen": out.get("listen"), "end": bool(out.get("end")),
                   "mode": (self.companion.state or {}).get("mode"), "expect": list(self.companion.expect)}
         if interrupted:
