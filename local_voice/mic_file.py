@@ -79,7 +79,7 @@ class Transcript:
         # `began`: where in the recording the reply started playing (the microphone reopens after it;
         # to the sample, so bench/loop_trace.py can replay the listen that followed block for block)
         record = {"at": round(at, 2), "began": round(began, 4), "kind": kind, "heard": heard, "say": out.get("say") or "",
-                  "seconds": round(samples / RATE, 2), "listen": out.get("listen"), "end": bool(out.get("end")),
+                  "seconds": round(samples / RATE, 4), "listen": out.get("listen"), "end": bool(out.get("end")),
                   "mode": (self.companion.state or {}).get("mode"), "expect": list(self.companion.expect)}
         if interrupted:
             record["interrupted"] = True  # the speaker failed part-way; the rest is said again once it is back
