@@ -80,7 +80,7 @@ def _position(pid: int, wav: Path) -> float | None:
 
 def run(wav: Path, db: Path, env: dict, extra: list[str] | None = None, kill_when=None,
         every: float = 0.5, timeout: float = 3600.0, on_sample=None) -> Watched:
-    """Run the loop on `wav`; `kill_when(lines)` -> True sends SIGKILL at once (a crash, as the Pi would have);
+    """Run the loop on `wav`; `kill_when(watched)` -> True sends SIGKILL at once (a crash, as the Pi would have);
     `on_sample(watched)` hears of every new memory sample (progress on a slow machine)."""
     args = ["local", "--db", str(db), "--stt", "pocketsphinx", "--mic-file", str(wav), "--speed", "0", "--jsonl",
             *(extra or [])]
@@ -113,7 +113,7 @@ def run(wav: Path, db: Path, env: dict, extra: list[str] | None = None, kill_whe
                 watched.samples.append(Sample(time.monotonic() - started, position, status["VmRSS"]))
                 if on_sample is not None:
                     on_sample(watched)
-        if kill_when is not None and not watched.killed and kill_when(watched.lines):
+        if kill_when is not None and not watched.killed and kill_when(watched):
             proc.send_signal(signal.SIGKILL)
             watched.killed = True
         if time.monotonic() - started > timeout:

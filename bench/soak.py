@@ -20,6 +20,7 @@ hour, no crash, the last hour heard as well as the first, progress kept.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -33,12 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from loop_run import growth_per_hour, run  # noqa: E402
-from voice_loop.kitchen import KitchenRecording, Speech  # noqa: E402
+from voice_loop.kitchen import KitchenRecording, Said, Speech  # noqa: E402
 from voice_loop.kitchen_evening import COMMAND_VOICES, ESPEAK_COMMAND_VOICES, evening, score  # noqa: E402
 
 GOALS = {"wall_minutes": 15.0, "growth_mb_per_hour": 5.0}
 START = "2026-12-01T17:30"  # the first evening begins at half past five, local time
 RESTART_GAP = 5.0           # seconds of the room a restarting service misses
+RECORDINGS = Path(tempfile.gettempdir()) / "closer-soak-recordings"
+# The loop's caches (command language models, the safety pass's model, rendered sentences) are
+# kept between runs, as a Pi keeps them across restarts: start-up is measured by voice_latency.py.
+MODEL_CACHE = Path(tempfile.gettempdir()) / "closer-soak-cache"
 
 
 def build(path: Path, hours: int, seed: int, speech: Speech, voices) -> list:
@@ -49,6 +54,28 @@ def build(path: Path, hours: int, seed: int, speech: Speech, voices) -> list:
         commands += evening(recording, 60.0, exercise=hour % 2 == 1, rng=rng, voices=voices)
     recording.close()
     return commands
+
+
+def built(hours: int, seed: int, speech: Speech, voices) -> tuple[Path, list, bool]:
+    """The recording for these settings, built once and kept (8 hours take minutes to build, a
+    good part of the time goal, and are the same every run); rebuilt when the script that
+    writes it changes. Returns (wav, commands, whether it was built now)."""
+    from voice_loop import kitchen, kitchen_evening
+    from voice import speech as talk
+
+    source = "".join(Path(m.__file__).read_text() for m in (kitchen, kitchen_evening, talk))
+    key = hashlib.sha1(f"{hours}|{seed}|{','.join(voices)}|{source}".encode()).hexdigest()[:16]
+    folder = RECORDINGS
+    folder.mkdir(parents=True, exist_ok=True)
+    wav, said = folder / f"kitchen-{hours}h-{key}.wav", folder / f"kitchen-{hours}h-{key}.json"
+    if wav.exists() and said.exists():
+        return wav, [Said(**c) for c in json.loads(said.read_text())], False
+    for old in folder.glob(f"kitchen-{hours}h-*"):  # an older script's recording: one kept per length
+        old.unlink()
+    commands = build(wav.with_suffix(".part"), hours, seed, speech, voices)
+    wav.with_suffix(".part").rename(wav)
+    said.write_text(json.dumps([vars(c) for c in commands]))
+    return wav, commands, True
 
 
 def progress(db: Path) -> dict:
@@ -70,6 +97,7 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR", help="keep the recording, database and lines here")
     parser.add_argument("--espeak-only", action="store_true", help="commands by espeak-ng only (no Piper)")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds each loop process may take")
+    parser.add_argument("--cold", action="store_true", help="start with an empty model cache (the first start on a new Pi)")
     args = parser.parse_args()
     if args.hours < 2:
         parser.error("--hours must be 2 or more (the crash falls in the middle hour)")
@@ -78,22 +106,27 @@ def main() -> int:
     began = time.monotonic()
     speech = Speech(Path(tempfile.gettempdir()) / "closer-soak-speech")  # synthesized once, reused by later runs
     voices = ESPEAK_COMMAND_VOICES if args.espeak_only or not speech.have_piper() else COMMAND_VOICES
-    wav, db = work / "kitchen.wav", work / "closer.db"
+    db = work / "closer.db"
     for stale in work.glob("closer.db*"):
         stale.unlink()
-    commands = build(wav, args.hours, args.seed, speech, voices)
-    built = time.monotonic() - began
+    wav, commands, fresh = built(args.hours, args.seed, speech, voices)
+    building = time.monotonic() - began
     print(f"recording: {args.hours} h, {len(commands)} commands ({', '.join(sorted(set(v.split(':')[0] for v in voices)))}), "
-          f"built in {built:.0f} s", flush=True)
+          f"{'built' if fresh else 'kept from an earlier run, read'} in {building:.0f} s ({wav})", flush=True)
 
-    env = dict(os.environ, PYTHONUNBUFFERED="1", XDG_STATE_HOME=str(work / "state"), XDG_CACHE_HOME=str(work / "cache"),
+    cache = work / "cache" if args.cold else MODEL_CACHE
+    env = dict(os.environ, PYTHONUNBUFFERED="1", XDG_STATE_HOME=str(work / "state"), XDG_CACHE_HOME=str(cache),
                PYTHONPATH=str(ROOT))
     env.pop("CLOSER_DB", None)
     middle = [c for c in commands if (args.hours // 2) * 3600 <= c.start < (args.hours // 2 + 1) * 3600]
     kill_after = middle[1].end  # just after the session's second command has been answered
 
-    def crash_now(lines: list[dict]) -> bool:
-        return any(line.get("kind") == "reply" and line["at"] >= kill_after for line in lines)
+    def crash_now(watched) -> bool:
+        """Just after the reply to the session's second command; or, when that command was missed (no
+        reply comes), once the recording is half a minute past it: the crash must happen either way."""
+        if any(line.get("kind") == "reply" and line["at"] >= kill_after for line in watched.lines):
+            return True
+        return bool(watched.samples) and watched.samples[-1].position >= kill_after + 30.0
 
     reported = [0]
 
@@ -107,7 +140,9 @@ def main() -> int:
 
     first = run(wav, db, env, ["--mic-clock", START], kill_when=crash_now, timeout=args.timeout, on_sample=each_hour)
     kept = progress(db)
-    resume_at = max(line["at"] + line["seconds"] for line in first.lines) + RESTART_GAP
+    # Back where the recording was when it died (the last reply's end, or the last position seen), plus the gap.
+    died_at = max([line["at"] + line["seconds"] for line in first.lines] + [first.samples[-1].position if first.samples else 0.0])
+    resume_at = died_at + RESTART_GAP
     print(f"  killed at {resume_at - RESTART_GAP:.0f} s with SIGKILL; the store holds {kept['history']} sessions, "
           f"step saved: {bool(kept['progress'])}; restarting at {resume_at:.0f} s", flush=True)
     second = run(wav, db, env, ["--mic-clock", START, "--mic-from", f"{resume_at:.2f}"], timeout=args.timeout,
@@ -154,7 +189,7 @@ def main() -> int:
           f"history after: {after['history']} (kept: {'yes' if after['history'] >= kept['history'] else 'NO'})")
     ratio = wall / 60.0 / GOALS["wall_minutes"]
     cpu = first.cpu + second.cpu
-    print(f"wall: {wall / 60:.1f} min for {args.hours} h (building {built:.0f} s, loop {first.wall + second.wall:.0f} s); "
+    print(f"wall: {wall / 60:.1f} min for {args.hours} h (recording {building:.0f} s, loop {first.wall + second.wall:.0f} s); "
           f"goal < {GOALS['wall_minutes']:.0f} min, ratio {ratio:.2f}; the loop's own CPU time {cpu:.0f} s "
           f"({cpu / 60 / GOALS['wall_minutes']:.2f} of the goal: what an unloaded core would need), load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

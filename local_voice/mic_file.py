@@ -11,10 +11,10 @@ hear the room), `--mic-clock` sets the local time the recording began, and
 `--audio-faults` makes the device fail on cue (`audio_faults.py`).
 
 Every reply, once played, is one line: with `--jsonl` a JSON object
-`{"at", "kind", "heard", "say", "seconds", "mode", "expect", ...}` (kind: launch, reply, cue, reprompt, repeat;
+`{"at", "began", "kind", "heard", "say", "seconds", "mode", "expect", ...}` (kind: launch, reply, cue, reprompt, repeat;
 `"interrupted": true` when the speaker failed part-way through, `seconds` then what was played) where `at` is the second of the recording
 at which the utterance it answers ended (for a cue, a reprompt or the greeting: where
-it began), `heard` the intent (never the words), `seconds` the reply's length, `expect` the
+it began), `began` where the reply started playing, `heard` the intent (never the words), `seconds` the reply's length, `expect` the
 intents the step after it listens for.
 """
 
@@ -76,8 +76,10 @@ class Transcript:
             heard = result.intent if result is not None else None
             clock = self.device.clock
             at = when - clock.start + self.device.offset
-        record = {"at": round(at, 2), "kind": kind, "heard": heard, "say": out.get("say") or "",
-                  "seconds": round(samples / RATE, 2), "listen": out.get("listen"), "end": bool(out.get("end")),
+        # `began`: where in the recording the reply started playing (the microphone reopens after it;
+        # to the sample, so bench/loop_trace.py can replay the listen that followed block for block)
+        record = {"at": round(at, 2), "began": round(began, 4), "kind": kind, "heard": heard, "say": out.get("say") or "",
+                  "seconds": round(samples / RATE, 4), "listen": out.get("listen"), "end": bool(out.get("end")),
                   "mode": (self.companion.state or {}).get("mode"), "expect": list(self.companion.expect)}
         if interrupted:
             record["interrupted"] = True  # the speaker failed part-way; the rest is said again once it is back

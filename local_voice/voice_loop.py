@@ -56,7 +56,11 @@ ALONE_AFTER = 0.35
 # ...and this much before it, after other speech: the tail of a remark ("...keeps dying" heard as
 # "repeat that") follows the words before it after a dip the endpointer cuts at, a command does not.
 ALONE_BEFORE = 0.35
-CUT_IN_SECONDS, CUT_IN_DBFS = 0.15, -42.0  # speech this loud as the microphone opens was cut in on
+# Speech this loud in the microphone's very first block was going on when it opened, so it began
+# under the reply: cut in on. Only the first block: a couple answering the moment a reply ends
+# starts a few tens of milliseconds later, with all of the command still to come (a 0.15 s
+# window lost such commands whole in the kitchen evenings).
+CUT_IN_SECONDS, CUT_IN_DBFS = BLOCK, -42.0
 # Quiet before the question is asked again. Any fixed time collides with some command (the
 # half-duplex loop loses a command said under the reminder): 20 s fixed one evening and broke
 # another, so it stays at 12 s (issue 20: see bench/evening_causes.py, "loop, timing").
@@ -235,8 +239,10 @@ class Listener:
                 self._hold(NO_RESULT, resumed=True)
                 return None
             whole = self.recognizer.recognize(b"".join(self._buffer))
-            self._trim(0.0)
-            return self._settle(self._plain(whole) if whole.intent else None)
+            if not whole.intent:
+                self._trim(0.0)
+                return None
+            return self._settle(self._plain(whole))
         if self._heard >= self._pending_until:
             pending, self._pending = self._pending, None
             self._trim(0.0)
@@ -246,7 +252,11 @@ class Listener:
     def _settle(self, result: Result | None) -> Result | None:
         """A command waits for the quiet after it (see `feed`); anything else is decided at once."""
         if result is None or not result.intent or not self.alone_after:
+            if result is not None:
+                self._trim(0.0)
             return result
+        # The command's audio stays in the buffer: if the words go on after a breath, the
+        # whole (command and what followed) is decoded as one.
         self._pending, self._pending_until = result, self._heard + self.alone_after
         return None
 
@@ -267,7 +277,7 @@ class Listener:
 
     def _feed(self, pcm: bytes) -> Result | None:
         self._keep(pcm)
-        if self._heard < CUT_IN_SECONDS and Quiet.level(pcm) > CUT_IN_DBFS:
+        if self._heard < CUT_IN_SECONDS - 1e-9 and Quiet.level(pcm) > CUT_IN_DBFS:
             self._cut_in = True
         self._heard += len(pcm) / (2.0 * REC_RATE)
         result = self._utterance_end(pcm)
@@ -289,7 +299,6 @@ class Listener:
                     best = NO_RESULT  # a command word ending a remark, not a command said on its own
                 if best.intent or self._buffered >= MAX_MERGE * REC_RATE * 2:
                     self._held = None
-                    self._trim(0.0)
                     return self._plain(best)
                 # Still no command: it may go on again after another pause.
                 self._hold(best)
@@ -302,18 +311,15 @@ class Listener:
                 # ("start a | check in" with a breath after "a"), and has ended: decode it whole.
                 whole = self.recognizer.recognize(b"".join(self._buffer))
                 held, self._held = self._held, None
-                self._trim(0.0)
                 return self._plain(whole if whole.intent else held)
             if not self._resumed and not self.recognizer.in_speech and self._heard >= self._held_until:
                 held, self._held = self._held, None
-                self._trim(0.0)
                 return self._plain(held)
             return None
         if result is not None:
             if self._run_on(result):
                 result = NO_RESULT  # a command word ending a remark, not a command said on its own
             if result.intent or not self.hold:
-                self._trim(0.0)
                 return self._plain(result)
             self._hold(result)
             return None
