@@ -16,6 +16,7 @@ from collections import deque
 import numpy as np
 
 from .commands import RATE
+from .window_endpointer import WindowEndpointer
 
 BLOCK = 0.03  # seconds per endpointer frame (pocketsphinx's Endpointer uses 30 ms), also the microphone block
 QUIET = 0.12  # seconds clearly below the speech that end an utterance quickly
@@ -134,9 +135,8 @@ class Segmenter:
         self.speech_end_time: float | None = None
 
     def _endpointer(self):
-        from pocketsphinx import Endpointer
-
-        return Endpointer(**self._settings)
+        # pocketsphinx's own Endpointer decides the same but is never freed (window_endpointer.py)
+        return WindowEndpointer(**self._settings)
 
     @property
     def in_speech(self) -> bool:
