@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import faulthandler
 import sys
 
 
@@ -155,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    # A crash inside a native library (the recognizer, the speech engine) would otherwise leave
+    # only an exit status: name the Python frames of every thread on stderr (code, never speech).
+    faulthandler.enable()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
