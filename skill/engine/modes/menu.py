@@ -12,7 +12,10 @@ def yes(turn, slots: dict) -> None:
 
 
 def no(turn, slots: dict) -> None:
+    """"No" to the offer: said once, then quiet. No reprompt asks again a couple who just said no
+    (on a kitchen Pi it would talk over them half a minute later)."""
     turn.say("menu_no")
+    turn.reply.reprompt = ""
 
 
 def repeat(turn, slots: dict) -> None:
