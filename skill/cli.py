@@ -158,7 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # A crash inside a native library (the recognizer, the speech engine) would otherwise leave
     # only an exit status: name the Python frames of every thread on stderr (code, never speech).
-    faulthandler.enable()
+    try:
+        faulthandler.enable()
+    except (AttributeError, OSError, RuntimeError, ValueError):  # stderr is not a file (called in-process)
+        pass
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
