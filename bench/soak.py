@@ -194,7 +194,7 @@ def main() -> int:
           f"({cpu / 60 / GOALS['wall_minutes']:.2f} of the goal: what an unloaded core would need), load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if first.stderr.strip() or second.stderr.strip():
-        tail = (first.stderr + second.stderr).strip().splitlines()[-5:]
+        tail = (first.stderr + second.stderr).strip().splitlines()[-40:]  # a crash's frames, whole
         print("stderr (last lines):\n  " + "\n  ".join(tail))
     if args.keep:
         (work / "lines.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))

@@ -590,7 +590,7 @@ def run_live(args, companion: Companion, clock=None, report: Callable[..., None]
         print(f"closer local: {err}", file=sys.stderr)
         return 1
     listener.warm_up(usual_steps())  # before any audio plays: building a search holds the interpreter
-    _, stop_prerender = prerender_in_background(voice)
+    prerendering, stop_prerender = prerender_in_background(voice)
     player = StreamPlayer(out_dev, sleep=clock.sleep)
     recovery = Recovery()
     print("Closer Together is listening. 'Stop' ends a session and it waits for 'start a check in' "
@@ -633,6 +633,10 @@ def run_live(args, companion: Companion, clock=None, report: Callable[..., None]
         pass
     finally:
         stop_prerender.set()
+        # Let a line being rendered finish: a daemon thread still inside onnxruntime while the
+        # interpreter shuts down aborts the process (exit -6 at the end of a soak), and a service
+        # sees a crash where there was a clean stop.
+        prerendering.join(timeout=30.0)
         player.close()
         companion.end()
         marker.clear()
