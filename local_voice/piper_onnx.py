@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .piper_phonemes import PhonemeError, sentences, to_ids
+from .piper_process import PiperAtPace, speakable
 from .voices import VoiceInfo
 from .wavio import Audio, resample, to_int16
 
@@ -172,21 +173,10 @@ class VoiceModel:
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
-class OnnxPiperSpeaker:
+class OnnxPiperSpeaker(PiperAtPace):
     """The speech interface of `tts.Speaker` for a Piper voice, rendered by `VoiceModel`."""
 
-    engine = "piper"
-
-    def __init__(self, voice: VoiceInfo, wpm: float):
-        from .piper_process import length_scale
-
-        self.info = voice
-        self.wpm = wpm
-        self.scale = length_scale(voice.name, wpm)
-        self.native_rate = voice.sample_rate
-
     def render(self, text: str, rate_hz: int | None = None, cache: bool = False) -> Audio:
-        from .piper_process import speakable
         from .tts import SpeechError
 
         line = speakable(text)

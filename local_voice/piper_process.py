@@ -308,8 +308,8 @@ def _read_native(path: Path) -> Audio:
     return read_wav(path, rate)
 
 
-class PiperSpeaker:
-    """The speech interface of `tts.Speaker` for a Piper voice at a speaking rate in words a minute."""
+class PiperAtPace:
+    """A Piper voice at a speaking rate in words a minute: what both renderers keep of it."""
 
     engine = "piper"
 
@@ -318,6 +318,10 @@ class PiperSpeaker:
         self.wpm = wpm
         self.scale = length_scale(voice.name, wpm)
         self.native_rate = voice.sample_rate
+
+
+class PiperSpeaker(PiperAtPace):
+    """The speech interface of `tts.Speaker` for a Piper voice, rendered by piper's own program."""
 
     def render(self, text: str, rate_hz: int | None = None, cache: bool = False) -> Audio:
         return self.render_live(text, rate_hz, stand_in=False)[0]
